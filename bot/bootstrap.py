@@ -1,0 +1,61 @@
+"""The one composition root: builds everything the app needs from ``Settings``; nothing heavy at import.
+
+Entry points (web server, CLI, clock, tests) call ``bootstrap()`` once and pass the ``Container`` on.
+Tests swap collaborators in through the keyword arguments (a fake embedder, an in-memory engine).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from models.db import make_engine, migrate, session_factory
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Container:
+    """Everything built once per process. Services are added as attributes by ``bootstrap``."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    embedder: Embedder
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        services = self.__dict__.get("services", {})
+        if name in services:
+            return services[name]
+        raise AttributeError(name)
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    embedder: Embedder | None = None,
+    run_migrations: bool = True,
+) -> Container:
+    """Build the container. The model is not loaded here: it loads lazily on first use."""
+    settings = settings or Settings.from_env()
+    engine = engine or make_engine(settings.resolved_database_url)
+    if run_migrations:
+        migrate(engine)
+    embedder = embedder or SentenceTransformerEmbedder(
+        settings.embedding_model_path or None, verify=settings.verify_model_sha256
+    )
+    container = Container(settings=settings, engine=engine, sessions=session_factory(engine), embedder=embedder)
+    _wire_services(container)
+    return container
+
+
+def _wire_services(container: Container) -> None:
+    """Each feature registers its services here (directory index, ask, introductions, digests, ...)."""

