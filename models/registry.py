@@ -4,3 +4,4 @@ from __future__ import annotations
 
 from models import directory  # noqa: F401
 from models import slack  # noqa: F401
+from models import activity  # noqa: F401
