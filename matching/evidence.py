@@ -1,0 +1,68 @@
+"""Evidence snippets: a profile cut into sentence groups the embedding model can read whole.
+
+all-MiniLM-L6-v2 reads at most 256 word pieces and silently drops the rest, so a long profile embedded as
+one blob loses its tail. Scoring each snippet and keeping the best one also gives the explanation for free.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_evidence"]
+
+# A sentence ends at . ! ? or ; followed by space, or at a line break (bullet lists, CSV cells).
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
+_WORD = re.compile(r"\S+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _chunk_words(sentence: str, max_words: int) -> list[str]:
+    """Cut one over-long sentence into pieces of ``max_words`` words (no sentence boundary to respect)."""
+    words = _WORD.findall(sentence)
+    return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+
+
+def split_evidence(text: str, max_words: int = 180) -> list[str]:
+    """Split ``text`` into evidence snippets of whole sentences, each at most ``max_words`` words.
+
+    Consecutive sentences are grouped greedily until the next one would not fit; a sentence longer than
+    ``max_words`` is cut into word windows. 180 English words stay under the model's 256 word pieces for
+    ordinary prose (about 1.3 pieces per word).
+
+    Args:
+        text: free text of a profile, need, course outline...
+        max_words: upper bound on words per snippet (>= 1).
+
+    Returns:
+        Snippets in reading order; ``[]`` for empty or whitespace-only text.
+
+    Example:
+        >>> split_evidence("We machine titanium. We weld aluminium.", max_words=3)
+        ['We machine titanium.', 'We weld aluminium.']
+    """
+    if max_words < 1:
+        raise ValueError(f"max_words must be >= 1, got {max_words}")
+    if not text or not text.strip():
+        return []
+    snippets: list[str] = []
+    current: list[str] = []
+    current_words = 0
+    for sentence in _sentences(text):
+        n = len(_WORD.findall(sentence))
+        if n > max_words:
+            if current:
+                snippets.append(" ".join(current))
+                current, current_words = [], 0
+            snippets.extend(_chunk_words(sentence, max_words))
+            continue
+        if current and current_words + n > max_words:
+            snippets.append(" ".join(current))
+            current, current_words = [], 0
+        current.append(sentence)
+        current_words += n
+    if current:
+        snippets.append(" ".join(current))
+    return snippets

@@ -1,0 +1,344 @@
+"""HybridMatcher: BM25 + best-evidence dense search, fused, with reciprocity, filters, MMR and reasons.
+
+Usage::
+
+    matcher = HybridMatcher(embedder).fit([split_evidence(p) for p in profiles], kinds=kinds)
+    hits = matcher.rank("robotic TIG welding of aluminium", k=10)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from matching.diversity import mmr
+from matching.embeddings import Embedder
+from matching.expansion import expand
+from matching.explain import best_overlap, shared_terms
+from matching.fusion import convex, rrf, top_k
+from matching.lexical import LexicalIndex
+from matching.scoring import offsets_from_counts, pool_argmax, pool_max, pool_top2, reciprocal
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Hit", "HybridMatcher", "METHODS", "NotFittedError"]
+
+#: Ranking methods: BM25 only, dense only, plain RRF of the two, and what the product uses.
+METHODS = ("lexical", "dense", "hybrid", "engine")
+FUSIONS = ("convex", "rrf")
+POOLINGS = ("max", "top2")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked item and why it matched."""
+
+    index: int
+    score: float
+    evidence: str
+    evidence_index: int
+    shared_terms: tuple[str, ...] = ()
+    channel_scores: dict[str, float] = field(default_factory=dict)
+
+
+def _choice(name: str, value: str, valid: tuple[str, ...]) -> None:
+    if value not in valid:
+        raise ValueError(f"{name} must be one of {', '.join(repr(v) for v in valid)}; got {value!r}")
+
+
+def _flatten(groups: Sequence[Sequence[str]], what: str) -> tuple[list[str], np.ndarray]:
+    flat: list[str] = []
+    counts = np.zeros(len(groups), dtype=np.int64)
+    for i, group in enumerate(groups):
+        if isinstance(group, str):
+            raise ValueError(f"{what}[{i}] must be a sequence of snippets, not one string (use split_evidence)")
+        for j, s in enumerate(group):
+            if not isinstance(s, str):
+                raise ValueError(f"{what}[{i}][{j}] must be a string, got {type(s).__name__}")
+        flat.extend(group)
+        counts[i] = len(group)
+    return flat, offsets_from_counts(counts)
+
+
+class HybridMatcher(BaseEstimator):  # type: ignore[misc]
+    """Ranks items (lists of evidence snippets) for a free-text question.
+
+    Parameters
+    ----------
+    embedder : Embedder
+        Encodes snippets and questions (``(n, dim)`` float32, unit rows).
+    fusion : {"convex", "rrf"}
+        How ``method="engine"`` fuses the channels.
+    alpha : float
+        Lexical weight of the convex combination, in [0, 1].
+    rrf_k : float
+        RRF constant.
+    candidates : int
+        Top items taken from each channel before fusing (at least ``k``).
+    pooling : {"max", "top2"}
+        Engine's dense item score: best snippet, or best mixed with the second best (``top2_weight``).
+    expansion_weight : float
+        BM25 weight of acronym/synonym expansions (0 disables expansion).
+    mmr_lambda, mmr_pool, mmr_kind_weight : float, int, float
+        Diversity of the top results (``rank(diversify=True)``).
+    k1, b, stemming
+        BM25 parameters and Snowball stemming.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        fusion: str = "convex",
+        alpha: float = 0.3,
+        rrf_k: float = 60.0,
+        candidates: int = 100,
+        pooling: str = "max",
+        top2_weight: float = 0.25,
+        expansion_weight: float = 0.5,
+        mmr_lambda: float = 0.3,
+        mmr_pool: int = 30,
+        mmr_kind_weight: float = 0.5,
+        k1: float = 1.2,
+        b: float = 0.75,
+        stemming: bool = True,
+    ) -> None:
+        self.embedder = embedder
+        self.fusion = fusion
+        self.alpha = alpha
+        self.rrf_k = rrf_k
+        self.candidates = candidates
+        self.pooling = pooling
+        self.top2_weight = top2_weight
+        self.expansion_weight = expansion_weight
+        self.mmr_lambda = mmr_lambda
+        self.mmr_pool = mmr_pool
+        self.mmr_kind_weight = mmr_kind_weight
+        self.k1 = k1
+        self.b = b
+        self.stemming = stemming
+
+    # ------------------------------------------------------------------ fit
+    def _validate_params(self) -> None:
+        _choice("fusion", self.fusion, FUSIONS)
+        _choice("pooling", self.pooling, POOLINGS)
+        for name in ("alpha", "mmr_lambda", "mmr_kind_weight", "top2_weight"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1]; got {v}")
+        if self.candidates < 1 or self.mmr_pool < 1 or self.rrf_k <= 0 or self.expansion_weight < 0:
+            raise ValueError("candidates and mmr_pool must be >= 1, rrf_k > 0, expansion_weight >= 0")
+
+    def _vectors(self, texts: list[str], given: np.ndarray | None, what: str) -> np.ndarray:
+        if given is None:
+            vecs = self.embedder.encode(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+        else:
+            vecs = np.asarray(given)
+            if vecs.ndim != 2 or vecs.shape[0] != len(texts):
+                raise ValueError(f"{what} must have shape ({len(texts)}, dim) (one row per snippet); got {vecs.shape}")
+        return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def fit(
+        self,
+        items: Sequence[Sequence[str]],
+        *,
+        kinds: Sequence[str] | None = None,
+        snippet_vectors: np.ndarray | None = None,
+        needs: Sequence[Sequence[str]] | None = None,
+        need_vectors: np.ndarray | None = None,
+    ) -> HybridMatcher:
+        """Index ``items``: ``items[i]`` is item ``i``'s evidence snippets (title/offer first).
+
+        Parameters
+        ----------
+        items : sequence of n_items sequences of str
+        kinds : sequence of n_items str, optional (default "organization")
+        snippet_vectors : ndarray of shape (n_snippets, dim), optional
+            Vectors of all snippets concatenated in item order (cached embeddings); encoded if omitted.
+        needs : sequence of n_items sequences of str, optional
+            What each item is looking for (reciprocity); may be empty per item.
+        need_vectors : ndarray of shape (n_need_snippets, dim), optional
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        snippets, offsets = _flatten(items, "items")
+        if kinds is not None and len(kinds) != len(items):
+            raise ValueError(f"kinds has {len(kinds)} entries for {len(items)} items")
+        if needs is not None and len(needs) != len(items):
+            raise ValueError(f"needs has {len(needs)} entries for {len(items)} items")
+        vectors = self._vectors(snippets, snippet_vectors, "snippet_vectors")
+        need_snippets, need_offsets = _flatten(needs if needs is not None else [[] for _ in items], "needs")
+        self.need_vectors_ = self._vectors(need_snippets, need_vectors, "need_vectors")
+        if vectors.shape[0] and self.need_vectors_.shape[0] and vectors.shape[1] != self.need_vectors_.shape[1]:
+            raise ValueError("snippet_vectors and need_vectors have different dimensions")
+        self.snippets_ = snippets
+        self.offsets_ = offsets
+        self.snippet_vectors_ = vectors
+        self.need_offsets_ = need_offsets
+        self.has_needs_ = np.diff(need_offsets) > 0
+        self.kinds_ = np.asarray(list(kinds) if kinds is not None else ["organization"] * len(items), dtype=object)
+        self.lexical_ = LexicalIndex(k1=self.k1, b=self.b, stemming=self.stemming).fit(
+            [" ".join(group) for group in items]
+        )
+        self.n_items_ = len(items)
+        logger.info("fitted %d items, %d snippets, %d need snippets", self.n_items_, len(snippets), len(need_snippets))
+        return self
+
+    # ----------------------------------------------------------------- rank
+    def _check_rank_args(self, k: int, mask: np.ndarray | None, method: str) -> np.ndarray | None:
+        check_is_fitted(self, "n_items_")
+        _choice("method", method, METHODS)
+        if k < 1:
+            raise ValueError(f"k must be >= 1; got {k}")
+        if mask is None:
+            return None
+        m = np.asarray(mask)
+        if m.dtype != bool or m.shape != (self.n_items_,):
+            raise ValueError(f"mask must be a bool array of shape ({self.n_items_},); got {m.dtype} {m.shape}")
+        return m
+
+    def encode_query(self, query: str) -> np.ndarray:
+        """The question's vector, shape ``(dim,)``."""
+        return self.embedder.encode([query])[0]
+
+    def _dense(self, q: np.ndarray, engine: bool) -> tuple[np.ndarray, np.ndarray]:
+        sims = self.snippet_vectors_ @ np.asarray(q, dtype=np.float32)
+        if engine and self.pooling == "top2":
+            best, second = pool_top2(sims, self.offsets_, empty=-np.inf)
+            return (1.0 - self.top2_weight) * best + self.top2_weight * second, sims
+        return pool_max(sims, self.offsets_, empty=-np.inf), sims
+
+    def rank(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        mask: np.ndarray | None = None,
+        diversify: bool = True,
+        asker_offer: str | None = None,
+        method: str = "engine",
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """Best ``k`` items for ``query``, best first.
+
+        Parameters
+        ----------
+        query : str
+        k : int
+        mask : bool ndarray of shape (n_items,), optional
+            Items allowed by the filters.
+        diversify : bool
+            MMR over the top ``mmr_pool`` (engine only).
+        asker_offer : str, optional
+            What the asker offers: items whose needs match it move up (engine only).
+        method : {"lexical", "dense", "hybrid", "engine"}
+        query_vector : ndarray of shape (dim,), optional
+            Precomputed ``encode_query(query)`` (batch evaluation).
+
+        Returns
+        -------
+        list of Hit, at most ``k``.
+        """
+        allowed = self._check_rank_args(k, mask, method)
+        if not query.strip() or self.n_items_ == 0:
+            return []
+        n_cand = max(self.candidates, k)
+        channels: dict[str, np.ndarray] = {}
+        query_texts = [query]
+        if method != "dense":
+            terms = self.lexical_.term_weights(query)
+            if method == "engine" and self.expansion_weight > 0:
+                extra = expand(query)
+                query_texts += extra
+                for t in self.lexical_.term_weights(" ".join(extra)):
+                    terms.setdefault(t, self.expansion_weight)
+            lex = self.lexical_.score(terms)
+            channels["lexical"] = lex
+        sims = None
+        if method != "lexical":
+            q = self.encode_query(query) if query_vector is None else query_vector
+            dense, sims = self._dense(q, method == "engine")
+            channels["dense"] = dense
+        lex_rank = dense_rank = np.zeros(0, dtype=np.int64)
+        if "lexical" in channels:
+            lex_masked = np.where(channels["lexical"] > 0, channels["lexical"], -np.inf)
+            if allowed is not None:
+                lex_masked[~allowed] = -np.inf
+            lex_rank = top_k(lex_masked, n_cand)
+        if "dense" in channels:
+            dense_masked = channels["dense"] if allowed is None else np.where(allowed, channels["dense"], -np.inf)
+            dense_rank = top_k(dense_masked, n_cand)
+
+        if method == "lexical":
+            cand, final = lex_rank, channels["lexical"][lex_rank].astype(np.float64)
+        elif method == "dense":
+            cand, final = dense_rank, channels["dense"][dense_rank].astype(np.float64)
+        else:
+            cand = np.union1d(lex_rank, dense_rank)
+            if method == "hybrid" or self.fusion == "rrf":
+                final = rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
+            else:
+                final = convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
+            if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
+                final = self._reciprocity(final, cand, channels, asker_offer)
+        order = np.lexsort((cand, -final))
+        cand, final = cand[order], final[order]
+        picks = np.arange(min(k, cand.shape[0]))
+        if method == "engine" and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
+            picks = self._diversify(cand, final, k)
+        return [self._hit(int(cand[p]), float(final[p]), channels, sims, query_texts) for p in picks]
+
+    def _reciprocity(
+        self, final: np.ndarray, cand: np.ndarray, channels: dict[str, np.ndarray], asker_offer: str
+    ) -> np.ndarray:
+        """Scale each candidate that states needs by ``hm(fwd, rev) / fwd`` (its fused score then follows
+        the harmonic mean of both directions' cosines); items without needs keep their score."""
+        offer = self.encode_query(asker_offer)
+        rev = pool_max(self.need_vectors_ @ offer, self.need_offsets_)[cand]
+        fwd = np.clip(channels["dense"][cand], 1e-6, 1.0)
+        factor = np.where(self.has_needs_[cand], reciprocal(fwd, rev) / fwd, 1.0)
+        channels["reciprocity"] = np.zeros(self.n_items_, dtype=np.float32)
+        channels["reciprocity"][cand] = np.where(self.has_needs_[cand], rev, 0.0)
+        return final * factor
+
+    def _diversify(self, cand: np.ndarray, final: np.ndarray, k: int) -> np.ndarray:
+        m = min(self.mmr_pool, cand.shape[0])
+        pool = cand[:m]
+        vecs = np.zeros((m, self.snippet_vectors_.shape[1]), dtype=np.float32)
+        for j, i in enumerate(pool):
+            s, e = self.offsets_[i], self.offsets_[i + 1]
+            if e > s:
+                v = self.snippet_vectors_[s:e].mean(axis=0)
+                vecs[j] = v / max(float(np.linalg.norm(v)), 1e-12)
+        head = mmr(final[:m], vecs, min(k, m), lam=self.mmr_lambda, kinds=self.kinds_[pool],
+                   kind_weight=self.mmr_kind_weight)
+        tail = np.arange(m, min(k, cand.shape[0]))
+        return np.concatenate([head, tail])
+
+    def _hit(
+        self, i: int, score: float, channels: dict[str, np.ndarray], sims: np.ndarray | None, query_texts: list[str]
+    ) -> Hit:
+        s, e = int(self.offsets_[i]), int(self.offsets_[i + 1])
+        snippets = self.snippets_[s:e]
+        if sims is not None:
+            ev = int(pool_argmax(sims, self.offsets_, np.array([i]))[0])
+        else:
+            ev = best_overlap(query_texts, snippets, self.lexical_.idf) if snippets else 0
+        terms = shared_terms(query_texts, snippets, self.lexical_.idf)
+        return Hit(
+            index=i,
+            score=score,
+            evidence=snippets[ev] if snippets else "",
+            evidence_index=ev,
+            shared_terms=terms,
+            channel_scores={name: float(v[i]) for name, v in channels.items()},
+        )
