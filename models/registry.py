@@ -5,3 +5,4 @@ from __future__ import annotations
 from models import directory  # noqa: F401
 from models import slack  # noqa: F401
 from models import activity  # noqa: F401
+from models import digest  # noqa: F401
