@@ -144,12 +144,13 @@ def import_files(
         if progress and (i % 500 == 0 or i == len(raw_rows)):
             progress("checking", i, len(raw_rows))
     _check_duplicates(rows, problems)
+    declared = _declared(raw_rows, forced)
     report = ImportReport(files=[p.name for p in paths], dry_run=dry_run)
     with sessions() as session:
         transaction = session.begin()
         try:
             repo = DirectoryRepository(session)
-            _check_references(rows, repo, problems)
+            _check_references(rows, declared, repo, problems)
             if problems:
                 raise ImportFailed(problems)
             report.version_before = repo.current_version()
@@ -244,9 +245,26 @@ def _check_duplicates(rows: Iterable[_Row], problems: list[Problem]) -> None:
                                     field="external_id"))
 
 
-def _check_references(rows: Sequence[_Row], repo: DirectoryRepository, problems: list[Problem]) -> None:
+def _declared(raw_rows: Iterable[RawRow], forced: str | None) -> set[tuple[type[Any], str]]:
+    """``(model, external_id)`` of every row with a readable kind and id, valid or not.
+
+    References to a row that failed for another reason are not reported again as dangling.
+    """
+    declared: set[tuple[type[Any], str]] = set()
+    for raw in raw_rows:
+        kind, ext = raw.values.get("kind") or forced, raw.values.get("external_id")
+        try:
+            if not is_blank(kind) and not is_blank(ext):
+                declared.add((model_for_kind(normalise_kind(kind)), str(ext).strip()))
+        except FieldError:
+            continue
+    return declared
+
+
+def _check_references(
+    rows: Sequence[_Row], in_files: set[tuple[type[Any], str]], repo: DirectoryRepository, problems: list[Problem]
+) -> None:
     """Every referenced organization/person exists in these files or already in the directory."""
-    in_files = {(row.model, row.external_id) for row in rows}
     wanted: dict[type[Any], set[str]] = defaultdict(set)
     for row in rows:
         for model, ext in row.refs.values():
