@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
@@ -79,6 +80,10 @@ class Settings:
     digest_day: str = "mon"
     digest_hour: int = 9
     digest_timezone: str = "America/Toronto"
+    digest_default_on: bool = False  # members opt in (no auto-enrolment); true: opted in unless they opt out
+    digest_funding_weeks: int = 6  # funding streams closing within this many weeks appear in digests
+    digest_per_minute: int = 60  # digest messages per minute per workspace (Slack: ~1/s per channel)
+    digest_max_items: int = 6
 
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -114,6 +119,12 @@ class Settings:
             raise ConfigError(f"DIGEST_HOUR must be 0-23, got {self.digest_hour}")
         if self.digest_day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
             raise ConfigError(f"DIGEST_DAY must be one of mon..sun, got {self.digest_day!r}")
+        if self.digest_per_minute < 1 or self.digest_max_items < 1 or self.digest_funding_weeks < 0:
+            raise ConfigError("DIGEST_PER_MINUTE and DIGEST_MAX_ITEMS must be at least 1, DIGEST_FUNDING_WEEKS at least 0")
+        try:
+            ZoneInfo(self.digest_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"DIGEST_TIMEZONE must be an IANA time zone, got {self.digest_timezone!r}") from None
         if self.intro_expiry_days < 1:
             raise ConfigError("INTRO_EXPIRY_DAYS must be at least 1")
 
