@@ -120,7 +120,9 @@ class Settings:
         if self.digest_day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
             raise ConfigError(f"DIGEST_DAY must be one of mon..sun, got {self.digest_day!r}")
         if self.digest_per_minute < 1 or self.digest_max_items < 1 or self.digest_funding_weeks < 0:
-            raise ConfigError("DIGEST_PER_MINUTE and DIGEST_MAX_ITEMS must be at least 1, DIGEST_FUNDING_WEEKS at least 0")
+            raise ConfigError(
+                "DIGEST_PER_MINUTE and DIGEST_MAX_ITEMS must be at least 1, DIGEST_FUNDING_WEEKS at least 0"
+            )
         try:
             ZoneInfo(self.digest_timezone)
         except (ZoneInfoNotFoundError, ValueError):
