@@ -59,3 +59,12 @@ def bootstrap(
 
 def _wire_services(container: Container) -> None:
     """Each feature registers its services here (directory index, ask, introductions, digests, ...)."""
+    from bot.core.ask import AskService
+    from bot.core.catalog import Catalog
+
+    catalog = Catalog(container.sessions, container.embedder)
+    ask_service = AskService(sessions=container.sessions, catalog=catalog, services=container.services)
+    container.services["catalog"] = catalog  # container.catalog.start_warm_up() when the app starts
+    container.services["ask_service"] = ask_service
+    container.services["ask"] = ask_service.ask  # container.ask(IncomingMessage) -> Reply
+    container.services["act"] = ask_service.act  # container.act(ActionRequest) -> Reply
