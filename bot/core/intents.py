@@ -50,28 +50,44 @@ _SAVED_WORDS = {"saved", "my saved", "saved matches", "my saved matches", "show 
 _KIND_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
     (re.compile(p), kinds)
     for p, kinds in (
-        (r"\b(researchers?|professors?|academics?|scientists?|postdocs?|chercheur(e|s|es)?|chercheuses?)\b",
-         ("researcher",)),
-        (r"\b(tech(nology)? (firms?|compan(y|ies)|providers?|vendors?|suppliers?|start ?ups?|smes?)"
-         r"|(automation|robotics|software|technology) (vendors?|suppliers?|integrators?)|integrators?"
-         r"|entreprises? (technologiques?|de technologie))\b",
-         ("technology_firm", "service_provider")),
-        (r"\b(manufacturers?|fabricants?|manufacturiers?|manufacturing (firms?|compan(y|ies)|smes?)|factories)\b",
-         ("manufacturer",)),
-        (r"\b(universit(y|ies|e|es)|colleges?|cegeps?|research (centres?|centers?|institutes?|institutions?|labs?)"
-         r"|laboratories|laboratoires?|centres? de recherche)\b",
-         ("research_institution", "researcher", "innovation_centre")),
-        (r"\b(innovation (centres?|centers?|hubs?)|test ?beds?|demonstration (centres?|centers?)|technology access"
-         r" (centres?|centers?)|ccttm?s?)\b",
-         ("innovation_centre",)),
-        (r"\b(service providers?|consultants?|consultanc(y|ies)|consulting (firms?|compan(y|ies)))\b",
-         ("service_provider",)),
+        (
+            r"\b(researchers?|professors?|academics?|scientists?|postdocs?|chercheur(e|s|es)?|chercheuses?)\b",
+            ("researcher",),
+        ),
+        (
+            r"\b(tech(nology)? (firms?|compan(y|ies)|providers?|vendors?|suppliers?|start ?ups?|smes?)"
+            r"|(automation|robotics|software|technology) (vendors?|suppliers?|integrators?)|integrators?"
+            r"|entreprises? (technologiques?|de technologie))\b",
+            ("technology_firm", "service_provider"),
+        ),
+        (
+            r"\b(manufacturers?|fabricants?|manufacturiers?|manufacturing (firms?|compan(y|ies)|smes?)|factories)\b",
+            ("manufacturer",),
+        ),
+        (
+            r"\b(universit(y|ies|e|es)|colleges?|cegeps?|research (centres?|centers?|institutes?|institutions?|labs?)"
+            r"|laboratories|laboratoires?|centres? de recherche)\b",
+            ("research_institution", "researcher", "innovation_centre"),
+        ),
+        (
+            r"\b(innovation (centres?|centers?|hubs?)|test ?beds?|demonstration (centres?|centers?)|technology access"
+            r" (centres?|centers?)|ccttm?s?)\b",
+            ("innovation_centre",),
+        ),
+        (
+            r"\b(service providers?|consultants?|consultanc(y|ies)|consulting (firms?|compan(y|ies)))\b",
+            ("service_provider",),
+        ),
         (r"\b(training providers?)\b", ("training_provider",)),
-        (r"\b(courses?|cours (en|de|d|sur)|formations?|micro ?credentials?|micro ?certifications?|microprogrammes?"
-         r"|training (courses?|programs?|programmes?|options?|sessions?)|bootcamps?|upskilling|reskilling)\b",
-         ("course",)),
-        (r"\b(funding|grants?|subsid(y|ies)|financing|financement|subventions?|tax credits?|co ?investment)\b",
-         ("funding_stream",)),
+        (
+            r"\b(courses?|cours (en|de|d|sur)|formations?|micro ?credentials?|micro ?certifications?|microprogrammes?"
+            r"|training (courses?|programs?|programmes?|options?|sessions?)|bootcamps?|upskilling|reskilling)\b",
+            ("course",),
+        ),
+        (
+            r"\b(funding|grants?|subsid(y|ies)|financing|financement|subventions?|tax credits?|co ?investment)\b",
+            ("funding_stream",),
+        ),
         (r"\b(open needs|member needs|posted needs|members? challenges|besoins)\b", ("need",)),
     )
 )
@@ -95,9 +111,7 @@ _PROVINCE_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"the prairies|prairies", ("AB", "SK", "MB")),
 )
 _PREP = r"(?:(?:based |located )?(?:in|from|near|around|across)(?: the)?|au|en|dans l'|du|de l')\s+"
-_PROVINCE_RE = [
-    (re.compile(rf"(?:{_PREP})?\b(?:{names})\b"), codes) for names, codes in _PROVINCE_NAMES
-]
+_PROVINCE_RE = [(re.compile(rf"(?:{_PREP})?\b(?:{names})\b"), codes) for names, codes in _PROVINCE_NAMES]
 # Two-letter codes only in capitals (never "on", "ab"); "ON" also needs a preposition or a comma before it.
 _ABBREV_RE = re.compile(
     r"(?:(?:\b(?:in|from|based in|near|au|en)\s+)|,\s*|/)?\b(AB|BC|MB|NB|NL|NS|NT|NU|PE|QC|SK|YT|PEI|NWT)\b"
@@ -106,15 +120,19 @@ _ABBREV_RE = re.compile(
 _ABBREV_ALIASES = {"PEI": "PE", "NWT": "NT"}
 
 _LANGUAGE_RE = (
-    (re.compile(r"\b(in french|en francais|french speaking|francophones?|de langue francaise|in french language)\b"),
-     "fr"),
+    (
+        re.compile(r"\b(in french|en francais|french speaking|francophones?|de langue francaise|in french language)\b"),
+        "fr",
+    ),
     (re.compile(r"\b(in english|en anglais|english speaking|anglophones?)\b"), "en"),
     (re.compile(r"\b(bilingual|bilingues?)\b"), "bilingual"),
 )
 _DELIVERY_RE = (
     (re.compile(r"\b(online|virtual|remote|en ligne|a distance|e ?learning|self paced)\b"), "online"),
-    (re.compile(r"\b(in person|on site|onsite|face to face|en personne|en presentiel|presentiel|classroom)\b"),
-     "in-person"),
+    (
+        re.compile(r"\b(in person|on site|onsite|face to face|en personne|en presentiel|presentiel|classroom)\b"),
+        "in-person",
+    ),
     (re.compile(r"\b(hybrid|hybride)\b"), "hybrid"),
 )
 _COURSE_CONTEXT_RE = re.compile(r"\b(course|cours|training|formation|learn|class|program|credential|bootcamp|workshop)")
@@ -224,10 +242,10 @@ def _read_filters(text: str, norm: str) -> tuple[tuple[str, ...] | None, Filters
 
     language = None
     for pattern, lang in _LANGUAGE_RE:
-        m = pattern.search(norm)
-        if m:
+        found = pattern.search(norm)
+        if found:
             language = lang
-            spans.append(m.span())
+            spans.append(found.span())
             break
 
     credential = "micro-credential" if _MICRO_RE.search(norm) else None
@@ -236,10 +254,10 @@ def _read_filters(text: str, norm: str) -> tuple[tuple[str, ...] | None, Filters
     delivery = None
     if "course" in kinds or _COURSE_CONTEXT_RE.search(norm):
         for pattern, mode in _DELIVERY_RE:
-            m = pattern.search(norm)
-            if m:
+            found = pattern.search(norm)
+            if found:
                 delivery = mode
-                spans.append(m.span())
+                spans.append(found.span())
                 break
 
     filters = Filters(frozenset(provinces), language, delivery, credential)

@@ -24,7 +24,7 @@ HELP = (
     "You can narrow an answer in the question itself: a kind (researchers, technology firms, manufacturers, "
     'courses, funding), a province ("in Ontario", "au Québec", "BC"), "online" or "in person", '
     '"micro-credential", "in French".\n'
-    'Under each suggestion: Introduce me, Save, Not relevant (I will not show it to you again) and More like this. '
+    "Under each suggestion: Introduce me, Save, Not relevant (I will not show it to you again) and More like this. "
     'Type "saved" to see what you saved, "more like <ref>" to explore around an item.'
 )
 
@@ -36,7 +36,7 @@ EMPTY_QUESTION = (
 TRUNCATED = "Your message was long, so I matched on its first {kept:,} characters (of {total:,})."
 
 INTRO_ANSWER = 'Here is what matches "{question}":'
-MORE_LIKE_ANSWER = 'More like {title}:'
+MORE_LIKE_ANSWER = "More like {title}:"
 NO_RESULTS = (
     'I found nothing that matches "{question}"{filters}. Try fewer words or a broader request, '
     'or drop a filter (kind, province, language). Type "help" for examples.'
@@ -46,9 +46,10 @@ FILTERS_USED = " (filters: {filters})"
 WHY = "Why: {reason}"
 SHARED = "Shared: {terms}"
 
-SAVED = "Saved {title}. Type \"saved\" to see everything you saved."
+SAVED = 'Saved {title}. Type "saved" to see everything you saved.'
 ALREADY_SAVED = "{title} was already in your saved matches."
-SAVED_LIST_HEADER = "Your saved matches:"
+SAVED_LIST_HEADER = "Here is what you saved:"
+HEADING_SAVED = "Saved matches"
 SAVED_LIST_EMPTY = 'You have not saved anything yet. Press "Save" under a suggestion to keep it here.'
 NOT_RELEVANT = "Thanks, I will not show {title} to you again and will use this to improve your matches."
 UNKNOWN_ITEM = "I cannot find that item any more; the directory may have changed. Ask again for fresh matches."

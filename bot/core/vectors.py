@@ -1,0 +1,110 @@
+"""Snippet vectors for a catalog build: reused from the last build, read from the cache, or encoded.
+
+Keyed by content hash (SHA-256 of the snippet text) and model id, so an unchanged snippet is never
+encoded twice, across rebuilds (in memory) and across restarts (the ``embedding_cache`` table).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rich.progress import Progress
+from sqlalchemy.orm import Session, sessionmaker
+
+from matching.embeddings import Embedder
+from models.repositories import DirectoryRepository, content_hash
+
+logger = logging.getLogger(__name__)
+
+ENCODE_BATCH = 256  # texts per encode call (and per cache write, so an interrupted job keeps its work)
+DB_CHUNK = 5000  # hashes per cache read
+PROGRESS_FROM = 200  # show a progress bar when at least this many snippets need encoding
+
+
+@dataclass
+class VectorSource:
+    """``matrix[i]`` is the vector of the i-th text of the build; ``row_of`` finds a hash's row."""
+
+    matrix: np.ndarray  # (n_texts, dim) float32, C-contiguous
+    row_of: dict[str, int]
+    model_id: str
+    encoded: int = 0  # texts encoded by this build (0 when nothing changed)
+    from_cache: int = 0  # unique texts read from the embedding cache table
+
+    @classmethod
+    def build(
+        cls,
+        texts: Sequence[str],
+        embedder: Embedder,
+        sessions: sessionmaker[Session],
+        *,
+        previous: VectorSource | None = None,
+        show_progress: bool = False,
+    ) -> VectorSource:
+        n = len(texts)
+        hashes = [content_hash(t) for t in texts]
+        matrix = np.empty((n, embedder.dim), dtype=np.float32)
+        filled = np.zeros(n, dtype=bool)
+        if previous is not None and previous.model_id == embedder.model_id and previous.matrix.shape[1] == embedder.dim:
+            rows = np.fromiter((previous.row_of.get(h, -1) for h in hashes), dtype=np.int64, count=n)
+            filled = rows >= 0
+            matrix[filled] = previous.matrix[rows[filled]]
+        row_of: dict[str, int] = {}
+        for i, h in enumerate(hashes):
+            row_of.setdefault(h, i)
+        missing = {h: i for h, i in row_of.items() if not filled[i]}
+
+        from_cache = 0
+        keys = list(missing)
+        for start in range(0, len(keys), DB_CHUNK):
+            with sessions() as session:
+                found = DirectoryRepository(session).get_vectors(keys[start : start + DB_CHUNK], embedder.model_id)
+            for h, vec in found.items():
+                if vec.shape[0] == embedder.dim:
+                    matrix[missing[h]] = vec
+                    filled[missing[h]] = True
+                    from_cache += 1
+
+        todo = [h for h in keys if not filled[missing[h]]]
+        if todo:
+            _encode_into(matrix, filled, [missing[h] for h in todo], texts, hashes, embedder, sessions, show_progress)
+
+        first = np.fromiter((row_of[h] for h in hashes), dtype=np.int64, count=n)
+        dup = ~filled
+        if dup.any():  # repeated texts: copy from their first occurrence
+            matrix[dup] = matrix[first[dup]]
+        return cls(matrix=matrix, row_of=row_of, model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache)
+
+
+def _encode_into(
+    matrix: np.ndarray,
+    filled: np.ndarray,
+    rows: list[int],
+    texts: Sequence[str],
+    hashes: list[str],
+    embedder: Embedder,
+    sessions: sessionmaker[Session],
+    show_progress: bool,
+) -> None:
+    """Encode ``texts[rows]`` in batches, write them into ``matrix`` and into the cache table."""
+    total = len(rows)
+    logger.info("encoding %d new snippets with %s", total, embedder.model_id)
+    with Progress(disable=not show_progress or total < PROGRESS_FROM, transient=True) as progress:
+        task = progress.add_task("Embedding directory snippets", total=total)
+        for start in range(0, total, ENCODE_BATCH):
+            batch = rows[start : start + ENCODE_BATCH]
+            vectors = np.asarray(embedder.encode([texts[i] for i in batch]), dtype=np.float32)
+            if vectors.shape != (len(batch), embedder.dim):
+                raise ValueError(f"{embedder.model_id} returned shape {vectors.shape} for {len(batch)} texts")
+            matrix[batch] = vectors
+            filled[batch] = True
+            with sessions.begin() as session:
+                DirectoryRepository(session).put_vectors(
+                    {hashes[i]: vectors[j] for j, i in enumerate(batch)}, embedder.model_id
+                )
+            progress.advance(task, len(batch))
+            if total >= PROGRESS_FROM and (start // ENCODE_BATCH) % 10 == 9:
+                logger.info("encoded %d/%d snippets", min(start + ENCODE_BATCH, total), total)
