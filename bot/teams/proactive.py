@@ -1,0 +1,222 @@
+"""Proactive Teams messages (digests, introductions) to a member's stored conversation reference.
+
+Teams answers a proactive send with:
+- 403 ``ConversationBlockedByUser`` / ``BotNotInConversationRoster`` / ``BotDisabledByAdmin``: the member
+  cannot be reached until they talk to us again, so the account is marked inactive and never retried;
+- 429: throttled; we wait ``Retry-After`` (or an exponential delay) plus jitter and try again;
+- 412 / 500 / 502 / 503 / 504 and dropped connections: transient; retried a bounded number of times.
+Sends are paced (``min_interval``) to stay far below the 50 requests/s per tenant limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aiohttp
+from microsoft_agents.activity import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from microsoft_agents.hosting.core import AuthenticationConstants, ChannelServiceAdapter, TurnContext
+
+from bot.core.messages import Reply
+from bot.teams.accounts import TeamsAccounts, is_personal
+from bot.teams.render import card_activity, text_activity, to_activity
+from models.directory import PlatformAccount
+
+logger = logging.getLogger(__name__)
+
+SendStatus = Literal["sent", "inactive", "no_reference", "failed"]
+RETRYABLE_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
+GONE_STATUS = 403
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened to one proactive message. ``inactive``: the account was marked inactive."""
+
+    status: SendStatus
+    attempts: int = 0
+    activity_id: str | None = None
+    error: str | None = None  # Teams error code or HTTP status, never message text
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "sent"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 4  # retries after the first attempt
+    base_delay: float = 1.0  # seconds; doubles per retry
+    max_delay: float = 60.0
+    min_interval: float = 1.0  # pacing between two sends from this sender
+
+
+def error_code(exc: aiohttp.ClientResponseError) -> str:
+    """The Teams error code from a failed connector call (``{"error": {"code": ...}}``), else the status."""
+    try:
+        body = json.loads(exc.message)
+        code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+    except (TypeError, ValueError):
+        code = None
+    return str(code or exc.status)
+
+
+def retry_after(exc: aiohttp.ClientResponseError) -> float | None:
+    raw = exc.headers.get("Retry-After") if exc.headers else None
+    try:
+        return max(0.0, float(raw)) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def message_activity(message: Reply | Activity | Mapping[str, Any] | str) -> Activity:
+    """What callers may send: a core ``Reply``, a ready ``Activity``, a bare Adaptive Card dict or a text."""
+    if isinstance(message, Reply):
+        return to_activity(message)
+    if isinstance(message, Activity):
+        return message
+    if isinstance(message, Mapping):
+        if message.get("type") != "AdaptiveCard":
+            raise ValueError("a dict message must be an Adaptive Card (type 'AdaptiveCard')")
+        return card_activity(dict(message), summary=str(message.get("fallbackText") or ""))
+    return text_activity(str(message))
+
+
+class TeamsSender:
+    """Sends one message to one member's stored conversation; safe to share across a process."""
+
+    def __init__(
+        self,
+        adapter: ChannelServiceAdapter,
+        accounts: TeamsAccounts,
+        *,
+        app_id: str,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._adapter = adapter
+        self._accounts = accounts
+        self._app_id = app_id
+        self.policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._clock = clock
+        self._last_send: float | None = None
+
+    def send(self, account: PlatformAccount, message: Reply | Activity | Mapping[str, Any] | str) -> SendResult:
+        """Blocking ``send_async`` for synchronous callers (the clock process, core services in a worker thread)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.send_async(account, message))
+        raise RuntimeError("TeamsSender.send() was called inside an event loop: await send_async() instead")
+
+    async def send_async(
+        self, account: PlatformAccount, message: Reply | Activity | Mapping[str, Any] | str
+    ) -> SendResult:
+        """Deliver ``message``; retry what Teams says is transient; mark the account inactive on 403."""
+        reference = account.conversation_ref
+        if not account.active:
+            return SendResult("inactive", error="account inactive")
+        if not reference or not reference.get("serviceUrl") or not reference.get("conversation"):
+            return SendResult("no_reference", error="no stored conversation reference")
+        activity = message_activity(message)
+        attempt = 0
+        while True:
+            attempt += 1
+            await self._pace()
+            try:
+                if is_personal(reference):
+                    activity_id = await self._send_to(reference, activity)
+                else:
+                    reference, activity_id = await self._open_personal_chat(account, reference, activity)
+                return SendResult("sent", attempts=attempt, activity_id=activity_id)
+            except aiohttp.ClientResponseError as exc:
+                code = error_code(exc)
+                if exc.status == GONE_STATUS:
+                    self._accounts.deactivate(account.id, code)
+                    return SendResult("inactive", attempts=attempt, error=code)
+                if exc.status not in RETRYABLE_STATUSES or attempt > self.policy.max_retries:
+                    logger.warning("teams send to account %s failed: %s (attempt %d)", account.id, code, attempt)
+                    return SendResult("failed", attempts=attempt, error=code)
+                await self._sleep(self._delay(attempt, retry_after(exc) if exc.status == 429 else None))
+            except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+                if attempt > self.policy.max_retries:
+                    logger.warning("teams send to account %s failed: %s", account.id, type(exc).__name__)
+                    return SendResult("failed", attempts=attempt, error=type(exc).__name__)
+                await self._sleep(self._delay(attempt, None))
+
+    def _delay(self, attempt: int, server_hint: float | None) -> float:
+        """Exponential backoff with jitter (half fixed, half random); never shorter than ``Retry-After``."""
+        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        return max(delay, server_hint + self._rng.uniform(0, self.policy.base_delay)) if server_hint else delay
+
+    async def _pace(self) -> None:
+        now = self._clock()
+        if self._last_send is not None:
+            wait = self.policy.min_interval - (now - self._last_send)
+            if wait > 0:
+                await self._sleep(wait)
+        self._last_send = self._clock()
+
+    async def _send_to(self, reference: Mapping[str, Any], activity: Activity) -> str | None:
+        continuation = ConversationReference.model_validate(reference).get_continuation_activity()
+        continuation.id = None  # a new message, not a reply to the continuation event
+        result: dict[str, Any] = {}
+
+        async def _callback(context: TurnContext) -> None:
+            try:
+                response = await context.send_activity(activity.model_copy(deep=True))
+                result["id"] = response.id if response else None
+            except Exception as exc:  # re-raised below: keep the adapter's turn-error handler out of it
+                result["error"] = exc
+
+        await self._adapter.continue_conversation(self._app_id, continuation, _callback)
+        if "error" in result:
+            raise result["error"]
+        return result.get("id")
+
+    async def _open_personal_chat(
+        self, account: PlatformAccount, reference: Mapping[str, Any], activity: Activity
+    ) -> tuple[dict[str, Any], str | None]:
+        """Open a 1:1 chat with a member we only know from a channel, store it, then send into it."""
+        conversation = reference.get("conversation") or {}
+        tenant = conversation.get("tenantId")
+        user = ChannelAccount.model_validate(reference["user"])
+        bot = ChannelAccount.model_validate(reference["bot"]) if reference.get("bot") else None
+        parameters = ConversationParameters.model_validate(
+            {"isGroup": False, "members": [user], "bot": bot, "tenantId": tenant}
+        )
+        opened: dict[str, Any] = {}
+
+        async def _callback(context: TurnContext) -> None:
+            opened["id"] = context.activity.conversation.id
+
+        await self._adapter.create_conversation(
+            self._app_id,
+            str(reference.get("channelId") or "msteams"),
+            str(reference["serviceUrl"]),
+            AuthenticationConstants.AGENTS_SDK_SCOPE,
+            parameters,
+            _callback,
+        )
+        personal = {
+            **reference,
+            "conversation": {"id": opened["id"], "conversationType": "personal", "tenantId": tenant},
+        }
+        self._accounts.set_reference(account.id, personal)
+        return personal, await self._send_to(personal, activity)

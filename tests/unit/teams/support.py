@@ -1,0 +1,67 @@
+"""Helpers shared by the Teams tests: recorded activities, a recording fake of the core, anonymous tokens."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from microsoft_agents.hosting.core import (
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    ConnectionManager,
+)
+
+from bot.core.messages import ActionRequest, IncomingMessage, Reply, Section, Suggestion
+
+TEAMS_SAMPLES = Path(__file__).resolve().parents[4] / "shared/eval-data/slack-teams-samples/teams"
+
+
+def load_sample(name: str) -> dict[str, Any]:
+    """A recorded Teams activity, e.g. ``msteams-docs/inbound_message_personal_2019.json`` (a fresh copy)."""
+    return copy.deepcopy(json.loads((TEAMS_SAMPLES / name).read_text(encoding="utf-8")))
+
+
+def anonymous_connections() -> ConnectionManager:
+    """The SDK's connection manager with a token provider that never calls Microsoft Entra."""
+    return ConnectionManager(
+        provider_factory=lambda _config: AnonymousTokenProvider(),
+        connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(anonymous_allowed=True)},
+    )
+
+
+@dataclass
+class FakeCore:
+    """Stands in for ``container.ask`` / ``container.act``; records what the adapter passed."""
+
+    asked: list[IncomingMessage] = field(default_factory=list)
+    acted: list[ActionRequest] = field(default_factory=list)
+    raise_on_ask: Exception | None = None
+
+    def ask(self, incoming: IncomingMessage) -> Reply:
+        self.asked.append(incoming)
+        if self.raise_on_ask is not None:
+            raise self.raise_on_ask
+        suggestions = (
+            Suggestion(
+                ref="person:r-7",
+                kind="researcher",
+                title="Dr. Ana Ruiz",
+                subtitle="Université Laval",
+                score=0.91,
+                reason="Robotic TIG welding of thin aluminium sections.",
+                shared_terms=("tig", "aluminium"),
+            ),
+            Suggestion(ref="org:weldtech", kind="technology_firm", title="WeldTech Automation", score=0.8),
+        )
+        return Reply(
+            text=f'Here is what matches "{incoming.text}":\n1. Dr. Ana Ruiz\n2. WeldTech Automation',
+            sections=(Section("Researchers", suggestions[:1]), Section("Technology firms", suggestions[1:])),
+            query_id="q-42",
+        )
+
+    def act(self, request: ActionRequest) -> Reply:
+        self.acted.append(request)
+        return Reply(text=f"Saved {request.ref}.")
