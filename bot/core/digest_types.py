@@ -1,0 +1,132 @@
+"""What a digest is, platform-neutral: stored as JSON in the delivery ledger, rendered by each platform.
+
+Items are ``Suggestion``s, so a digest item carries the same ref and actions as an answer to a question
+and the platform's existing button listeners (Request introduction, Not relevant) handle its clicks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.core.messages import Reply, Section, Suggestion
+from models.directory import PlatformAccount
+
+MEMBER = "member"
+STAFF = "staff"
+DIRECTORY_PREFIXES = ("org", "person", "course", "funding", "need")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a digest goes to, with what a platform needs to reach them."""
+
+    account_id: int
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str | None = None
+    timezone: str | None = None
+    conversation_ref: dict[str, Any] | None = None
+
+    @classmethod
+    def from_account(cls, account: PlatformAccount) -> Recipient:
+        return cls(
+            account_id=account.id,
+            platform=account.platform,
+            workspace_id=account.workspace_id,
+            user_id=account.user_id,
+            display_name=account.display_name,
+            timezone=account.timezone,
+            conversation_ref=dict(account.conversation_ref) if account.conversation_ref else None,
+        )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled figure in the staff digest ("Introductions requested", "3")."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One composed digest. All text is plain member/directory text: renderers escape it."""
+
+    kind: str  # member | staff
+    iso_week: str
+    title: str
+    intro: str
+    sections: tuple[Section, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    footer: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def suggestions(self) -> tuple[Suggestion, ...]:
+        return tuple(s for section in self.sections for s in section.suggestions)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing worth a message: a member digest without items (a staff digest always reports)."""
+        return self.kind == MEMBER and not self.suggestions
+
+    def item_refs(self) -> list[str]:
+        """Refs of the directory items shown (remembered so none repeats within four weeks)."""
+        return [s.ref for s in self.suggestions if s.ref.split(":", 1)[0] in DIRECTORY_PREFIXES]
+
+    def kinds(self) -> set[str]:
+        return {s.kind for s in self.suggestions}
+
+    # -- storage -----------------------------------------------------------------------------------
+    def to_payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Digest:
+        sections = tuple(
+            Section(
+                heading=sec["heading"],
+                suggestions=tuple(
+                    Suggestion(**{**s, "shared_terms": tuple(s.get("shared_terms", ())),
+                                  "actions": tuple(s.get("actions", ()))})
+                    for s in sec["suggestions"]
+                ),
+            )
+            for sec in data.get("sections", ())
+        )
+        return cls(
+            kind=data["kind"],
+            iso_week=data["iso_week"],
+            title=data["title"],
+            intro=data.get("intro", ""),
+            sections=sections,
+            facts=tuple(Fact(**f) for f in data.get("facts", ())),
+            footer=data.get("footer", ""),
+            meta=dict(data.get("meta", {})),
+        )
+
+    # -- plain rendering ---------------------------------------------------------------------------
+    def to_text(self) -> str:
+        """The whole digest as plain text (terminal preview, notification fallback, Teams text)."""
+        lines = [self.title, self.intro] if self.intro else [self.title]
+        for fact in self.facts:
+            lines.append(f"  {fact.label}: {fact.value}")
+        for section in self.sections:
+            lines.append("")
+            lines.append(section.heading)
+            for s in section.suggestions:
+                head = f"  • {s.title}" + (f" ({s.subtitle})" if s.subtitle else "")
+                lines.append(head)
+                if s.reason:
+                    lines.append(f"    Why: {s.reason}")
+        if self.footer:
+            lines.extend(["", self.footer])
+        return "\n".join(lines)
+
+    def to_reply(self) -> Reply:
+        """The digest as a core ``Reply``, for renderers that already turn replies into messages."""
+        facts = "\n".join(f"{f.label}: {f.value}" for f in self.facts)
+        text = "\n".join(x for x in (self.title, self.intro, facts) if x)
+        return Reply(text=text, sections=self.sections, meta={"digest": self.kind, "iso_week": self.iso_week})
