@@ -68,3 +68,10 @@ def _wire_services(container: Container) -> None:
     container.services["ask_service"] = ask_service
     container.services["ask"] = ask_service.ask  # container.ask(IncomingMessage) -> Reply
     container.services["act"] = ask_service.act  # container.act(ActionRequest) -> Reply
+
+    from bot.core.digest_service import DigestService
+
+    # container.digest: weekly digests (run by the clock process), dry run, preview, members' preferences
+    container.services["digest"] = DigestService(
+        sessions=container.sessions, catalog=catalog, settings=container.settings, services=container.services
+    )

@@ -88,6 +88,7 @@ class Sender(Protocol):
 class RunReport:
     """What one run did (printed by the CLI, logged by the clock)."""
 
+    planned: int = 0
     sent: int = 0
     empty: int = 0
     failed: int = 0

@@ -1,0 +1,220 @@
+"""Composing weekly digests: a few ranked, diverse, new-to-you items per member, and a staff summary.
+
+For each member the catalog (the matching engine) ranks the directory against what they look for, with
+their own profile driving reciprocity. Candidates are items new or updated since their last digest,
+courses, and funding streams closing within ``DIGEST_FUNDING_WEEKS``; anything shown to them in the last
+four weeks or marked not relevant is left out. The engine's order is already MMR-diversified; on top of it
+a digest keeps at least one organisation or person and one course, and at least two kinds of item, when
+the candidates have them. Pending introductions (from the introductions service, when there is one) come
+first. A member digest with nothing in it is not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.core import digest_texts as t
+from bot.core.clock import iso_week_key
+from bot.core.digest_members import Freshness, Member, load_freshness, load_members
+from bot.core.digest_schedule import zone
+from bot.core.digest_types import MEMBER, STAFF, Digest
+from bot.core.intents import DEFAULT_KINDS
+from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Section, Suggestion
+from models.digest import DigestDelivery
+from models.directory import PlatformAccount
+from models.repositories import DirectoryRepository
+
+logger = logging.getLogger(__name__)
+
+DIGEST_ACTIONS = (REQUEST_INTRO, NOT_RELEVANT)
+POOL = 30  # candidates asked from the engine per member
+GROUP_OF = {"course": "course", "funding_stream": "funding", "need": "need"}
+GROUP_HEADINGS = (("directory", t.HEADING_NEW), ("need", "Member needs you could help with"),
+                  ("course", t.HEADING_COURSES), ("funding", t.HEADING_FUNDING))
+
+
+def group_of(kind: str) -> str:
+    """Kinds of item for the diversity rule: organisations and people, needs, courses, funding."""
+    return GROUP_OF.get(kind, "directory")
+
+
+@runtime_checkable
+class IntroductionsDigestSource(Protocol):
+    """What the introductions service offers digests (``container.services["intros"]``, when present).
+
+    ``pending_for`` returns introductions waiting for this member's answer, as suggestions whose ``actions``
+    are the introductions flow's own (accept / decline). ``weekly_summary`` returns counts and the
+    requests nobody answered yet.
+    """
+
+    def pending_for(self, session: Session, account: PlatformAccount, now: datetime) -> Sequence[Suggestion]: ...
+
+    def weekly_summary(self, session: Session, since: datetime, until: datetime) -> Mapping[str, Any]: ...
+
+
+class Ranker(Protocol):
+    """The part of ``bot.core.catalog.Catalog`` digests use."""
+
+    def search(self, text: str, **kwargs: Any) -> list[Suggestion]: ...
+
+    def profile(self, ref: str) -> Any: ...
+
+
+def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]:
+    """The first ``k`` of the engine's (MMR) order, adjusted so that, when candidates have them, the pick
+    holds an organisation or person, a course, and at least two kinds of item; swaps replace the lowest
+    pick of the most represented kind with the best candidate of the missing kind."""
+    picked = list(candidates[:k])
+    rest = list(candidates[k:])
+
+    def swap_in(group: str) -> None:
+        best = next((s for s in rest if group_of(s.kind) == group), None)
+        if best is None:
+            return
+        counts: dict[str, int] = {}
+        for s in picked:
+            counts[group_of(s.kind)] = counts.get(group_of(s.kind), 0) + 1
+        crowded = max(counts, key=lambda g: counts[g])
+        if counts[crowded] < 2:
+            return
+        victim = max(i for i, s in enumerate(picked) if group_of(s.kind) == crowded)
+        rest.remove(best)
+        rest.insert(0, picked[victim])
+        picked[victim] = best
+
+    for wanted in ("directory", "course"):
+        if wanted not in {group_of(s.kind) for s in picked}:
+            swap_in(wanted)
+    groups = {group_of(s.kind) for s in picked}
+    if len(groups) < 2:
+        for s in rest:
+            if group_of(s.kind) not in groups:
+                swap_in(group_of(s.kind))
+                break
+    return picked
+
+
+class DigestComposer:
+    """Builds member and staff digests; ``compose_rows`` is the delivery runner's ``compose``."""
+
+    def __init__(self, *, catalog: Ranker, settings: Settings, services: Mapping[str, Any] | None = None) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.services = services if services is not None else {}
+        self._freshness: Freshness | None = None
+        self._lock = threading.Lock()
+
+    # -- the delivery runner's entry point ------------------------------------------------------------
+    def compose_rows(self, session: Session, rows: Sequence[DigestDelivery], now: datetime) -> dict[int, Digest | None]:
+        ids = [r.account_id for r in rows if r.account_id is not None]
+        accounts = {a.id: a for a in session.scalars(select(PlatformAccount).where(PlatformAccount.id.in_(ids)))}
+        members = self.compose_members(session, [accounts[r.account_id] for r in rows
+                                                 if r.kind == MEMBER and r.account_id in accounts], now)
+        out: dict[int, Digest | None] = {}
+        staff: Digest | None = None
+        for row in rows:
+            if row.kind == STAFF:
+                if staff is None:
+                    from bot.core.digest_staff import compose_staff
+
+                    staff = compose_staff(session, now, self.settings, self.intros())
+                out[row.id] = staff
+            else:
+                out[row.id] = members.get(row.account_id or -1)
+        return out
+
+    # -- member digests -------------------------------------------------------------------------------
+    def compose_members(
+        self, session: Session, accounts: Sequence[PlatformAccount], now: datetime
+    ) -> dict[int, Digest | None]:
+        """``{account_id: Digest or None}``; ``None`` when there is nothing worth sending."""
+        members = load_members(session, accounts, now)
+        fresh = self.freshness(session)
+        intros = self.intros()
+        return {aid: self.compose_member(m, fresh, now, session=session, intros=intros) for aid, m in members.items()}
+
+    def compose_member(
+        self, member: Member, fresh: Freshness, now: datetime, *, session: Session | None = None,
+        intros: IntroductionsDigestSource | None = None,
+    ) -> Digest | None:
+        week = _week(now, member)
+        pending: list[Suggestion] = []
+        if intros is not None and session is not None:
+            pending = list(intros.pending_for(session, member.account, now))
+        items = self.rank(member, fresh, now) if member.query else []
+        if not items and not pending:
+            return None
+        sections: list[Section] = []
+        if pending:
+            sections.append(Section(t.HEADING_INTROS, tuple(pending)))
+        for group, heading in GROUP_HEADINGS:
+            chosen = tuple(s for s in items if group_of(s.kind) == group)
+            if chosen:
+                sections.append(Section(heading, chosen))
+        return Digest(kind=MEMBER, iso_week=week, title=t.MEMBER_TITLE, intro=t.MEMBER_INTRO,
+                      sections=tuple(sections), footer=t.MEMBER_FOOTER)
+
+    def rank(self, member: Member, fresh: Freshness, now: datetime) -> list[Suggestion]:
+        """The member's items: the engine's ranking over eligible candidates, then the diversity rule."""
+        today = now.date()
+        horizon = today + timedelta(weeks=self.settings.digest_funding_weeks)
+        excluded = set(member.dismissed) | member.recent
+        for ref, at in fresh.updated.items():
+            prefix = ref.split(":", 1)[0]
+            if prefix in ("org", "person", "need") and at < member.since:
+                excluded.add(ref)
+            elif prefix == "funding" and at < member.since:
+                closes = fresh.closes_on.get(ref)
+                if closes is None or not today <= closes <= horizon:
+                    excluded.add(ref)
+        found = self.catalog.search(member.query, kinds=DEFAULT_KINDS, k=POOL, asker_ref=member.asker_ref,
+                                    exclude=excluded, avoid=member.dismissed)
+        if member.offer and any(r.startswith("need:") and r not in excluded for r in fresh.updated):
+            needs = self.catalog.search(member.offer, kinds=("need",), k=3, asker_ref=member.asker_ref,
+                                        exclude=excluded, avoid=member.dismissed)
+            found = _interleave(found, needs)
+        chosen = select_diverse(found, self.settings.digest_max_items)
+        return [_for_digest(s, fresh, today) for s in chosen]
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def freshness(self, session: Session) -> Freshness:
+        version = DirectoryRepository(session).current_version()
+        with self._lock:
+            if self._freshness is None or self._freshness.version != version:
+                self._freshness = load_freshness(session, version)
+            return self._freshness
+
+    def intros(self) -> IntroductionsDigestSource | None:
+        service = self.services.get("intros")
+        source = getattr(service, "digest_source", service)
+        return source if isinstance(source, IntroductionsDigestSource) else None
+
+
+def _interleave(main: list[Suggestion], extra: list[Suggestion]) -> list[Suggestion]:
+    """``extra`` (needs matching the member's offer) slotted in after the second main item, no repeats."""
+    seen = {s.ref for s in main}
+    add = [s for s in extra if s.ref not in seen]
+    return main[:2] + add[:1] + main[2:] + add[1:]
+
+
+def _for_digest(s: Suggestion, fresh: Freshness, today: Any) -> Suggestion:
+    """The digest's copy of a suggestion: its two buttons, and the deadline for funding."""
+    reason = s.reason
+    closes = fresh.closes_on.get(s.ref)
+    if closes is not None and closes >= today:
+        deadline = t.CLOSES_ON.format(date=closes.isoformat(), days=(closes - today).days)
+        reason = f"{deadline} {reason}".strip()
+    return Suggestion(ref=s.ref, kind=s.kind, title=s.title, subtitle=s.subtitle, score=s.score, reason=reason,
+                      shared_terms=s.shared_terms, url=s.url, actions=DIGEST_ACTIONS)
+
+
+def _week(now: datetime, member: Member) -> str:
+    return iso_week_key(now.astimezone(zone(member.account.timezone)))
