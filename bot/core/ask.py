@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -111,8 +112,11 @@ class AskService:
         self.pool = pool
 
     # ------------------------------------------------------------------ ask
-    def ask(self, incoming: IncomingMessage) -> Reply:
+    def ask(self, incoming: IncomingMessage, *, kinds: Sequence[str] | None = None) -> Reply:
+        """Answer one message. ``kinds`` overrides the kinds read from the text (CLI ``--kind``)."""
         intent = intents.parse(incoming.text)
+        if kinds:
+            intent = replace(intent, kinds=tuple(kinds))
         if intent.action == intents.HELP:
             return Reply(text=texts.HELP, notice=intent.notice, meta={"intent": intent.action})
         if intent.action == intents.EMPTY:
@@ -158,7 +162,12 @@ class AskService:
                 result_refs=shown,
             )
             query_id = question.id
-        meta = {"intent": intent.action, "filters": filters.describe(), "kinds": ",".join(intent.kinds or [])}
+        meta = {
+            "intent": intent.action,
+            "intro": intro,
+            "filters": filters.describe(),
+            "kinds": ",".join(intent.kinds or []),
+        }
         if not sections:
             used = texts.FILTERS_USED.format(filters=filters.describe()) if filters else ""
             if intent.action == intents.MORE_LIKE:
@@ -223,7 +232,7 @@ class AskService:
             text=render_text(texts.SAVED_LIST_HEADER, [section]),
             sections=(section,),
             ephemeral=True,
-            meta={"intent": intents.SAVED},
+            meta={"intent": intents.SAVED, "intro": texts.SAVED_LIST_HEADER},
         )
 
     # ------------------------------------------------------------------ act
