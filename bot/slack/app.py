@@ -1,0 +1,158 @@
+"""``build_app``: the Bolt app over the platform-neutral core, in single- or multi-workspace mode.
+
+Every listener acknowledges first and does its work in a lazy function (``process_before_response=True``
+plus ``lazy=[...]``): the 200 never waits on the model, the database or a busy worker pool. Slack is
+reached through one ``WebClient`` (``SLACK_API_URL`` for a local fake) that retries rate limits
+(``Retry-After``), server errors and dropped connections.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.config import ConfigError, Settings
+from bot.slack.dedupe import EventLedger, dedupe_middleware
+from bot.slack.errors import on_error
+from bot.slack.home import install_default_sections
+from bot.slack.listeners import register_all
+from bot.slack.services import SlackServices
+from bot.slack.staff import StaffCheck
+from bot.slack.translate import bot_user_id_of, payload_problem
+from models.slack import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+
+logger = logging.getLogger(__name__)
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+OAUTH_STATE_SECONDS = 600
+BOT_USER_KEY = "clustermatch_bot_user_id"
+WORKER_THREADS = 8  # lazy listeners; CPU-bound encoding queues here, acks never do
+
+
+def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
+    """The Web API client: ``SLACK_API_URL`` when set, retrying 429 (after ``Retry-After``), 5xx, resets."""
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def single_workspace_authorize(bot_token: str) -> Callable[..., AuthorizeResult]:
+    """Authorize every request with ``SLACK_BOT_TOKEN``, without an ``auth.test`` call.
+
+    The bot's user id comes from the event's ``authorizations`` when Slack sends it (used to strip the
+    bot's own mention); bot posts are recognised by their ``bot_id`` in the listeners.
+    """
+
+    def authorize(enterprise_id: str | None, team_id: str | None, context: Any) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token,
+            bot_user_id=context.get(BOT_USER_KEY),
+        )
+
+    return authorize
+
+
+def _check_payload(body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
+    """Before authorization: a signed payload we cannot read gets a 400 and a log line, nothing runs."""
+    problem = payload_problem(body)
+    if problem is not None:
+        logger.warning("rejected a signed Slack payload: %s", problem)
+        return BoltResponse(status=400, body=f"unusable payload: {problem}")
+    context[BOT_USER_KEY] = bot_user_id_of(body)
+    return next()
+
+
+def build_app(
+    container: Any,
+    *,
+    settings: Settings | None = None,
+    client: WebClient | None = None,
+    authorize: Callable[..., AuthorizeResult] | None = None,
+    socket_mode: bool = False,
+    listener_executor: Executor | None = None,
+) -> App:
+    """The Bolt app for ``container``. Tests pass ``authorize=`` (no ``auth.test``) and a client on a fake API.
+
+    Modes: OAuth (``SLACK_CLIENT_ID`` + ``SLACK_CLIENT_SECRET``: installations in our database) or a single
+    workspace (``SLACK_BOT_TOKEN``). HTTP mode needs ``SLACK_SIGNING_SECRET``; Socket Mode does not.
+    """
+    settings = settings or container.settings
+    if not socket_mode and not settings.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is required to receive Slack requests over HTTP")
+    client = client or build_client(settings)
+    kwargs: dict[str, Any] = {}
+    if authorize is not None:
+        kwargs["authorize"] = authorize
+    elif settings.slack_oauth_enabled:
+        store = SQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id,
+            engine=container.engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+        )
+        kwargs["installation_store"] = store
+        kwargs["oauth_settings"] = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=[s.strip() for s in settings.slack_scopes.split(",") if s.strip()],
+            installation_store=store,
+            state_store=SQLAlchemyOAuthStateStore(
+                expiration_seconds=OAUTH_STATE_SECONDS, engine=container.engine, table_name=OAUTH_STATES_TABLE
+            ),
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+        )
+    elif settings.slack_bot_token:
+        kwargs["authorize"] = single_workspace_authorize(settings.slack_bot_token)
+    else:
+        raise ConfigError("Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+
+    app = App(
+        name="clustermatch",
+        signing_secret=settings.slack_signing_secret,
+        client=client,
+        process_before_response=True,
+        request_verification_enabled=not socket_mode,
+        before_authorize=_check_payload,
+        listener_executor=listener_executor or ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="slack-work"),
+        **kwargs,
+    )
+    services = SlackServices(
+        container=container,
+        ledger=EventLedger(container.sessions),
+        staff=StaffCheck(settings, sessions=container.sessions),
+    )
+    install_default_sections(services.home_sections)
+
+    @app.middleware
+    def provide_services(context: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
+        context["services"] = services
+        return next()
+
+    app.middleware(dedupe_middleware(services.ledger))
+    app.error(on_error)
+    names = register_all(app)
+    logger.info("Slack app built (%s mode; listeners: %s)",
+                "OAuth" if app.oauth_flow else "single-workspace", ", ".join(names))
+    return app

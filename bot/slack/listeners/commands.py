@@ -1,0 +1,82 @@
+"""``/match TEXT`` (and ``/match help``, ``/match profile``, staff-only ``/match stats``).
+
+The ack function only acknowledges (and, for ``profile``, opens the modal while the trigger id is fresh);
+the answer goes out through ``response_url`` from the lazy function.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.slack import texts
+from bot.slack.errors import guarded
+from bot.slack.profile import open_profile_modal
+from bot.slack.render import text_message, to_slack_message
+from bot.slack.services import SlackServices
+from bot.slack.translate import command_parts, incoming_from_command
+from models.directory import Course, FundingStream, Need, Organization, Person
+from models.repositories import DirectoryRepository
+
+logger = logging.getLogger(__name__)
+
+COMMAND = "/match"
+PROFILE = "profile"
+
+
+def staff_stats(services: SlackServices) -> str:
+    """Directory counts, for staff checking an import landed."""
+    with services.sessions() as session:
+        repo = DirectoryRepository(session)
+        return texts.STATS.format(
+            organizations=repo.count(Organization),
+            people=repo.count(Person),
+            courses=repo.count(Course),
+            funding=repo.count(FundingStream),
+            needs=len(repo.list_visible(Need, include_staff=True)),
+            version=repo.current_version(),
+        )
+
+
+#: ``/match <word>`` commands only staff may run: word -> function(services) -> plain text.
+STAFF_COMMANDS: dict[str, Callable[[SlackServices], str]] = {"stats": staff_stats}
+
+
+def acknowledge_match(ack: Ack, command: dict[str, Any], client: WebClient, services: SlackServices) -> None:
+    """Ack at once. ``/match profile`` opens the modal here: its trigger id dies ~3 s after the click."""
+    ack()
+    word, _ = command_parts(command.get("text") or "")
+    if word == PROFILE:
+        open_profile_modal(
+            client,
+            services,
+            trigger_id=command["trigger_id"],
+            team_id=command.get("team_id") or "",
+            user_id=command["user_id"],
+            origin_channel=command.get("channel_id"),
+        )
+
+
+def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, services: SlackServices) -> None:
+    """Answer privately (ephemeral) in the channel where the command was typed."""
+    word, _ = command_parts(command.get("text") or "")
+    if word == PROFILE:
+        return
+    if word in STAFF_COMMANDS:
+        if services.is_staff(client, command["user_id"], command.get("team_id") or ""):
+            message = text_message(STAFF_COMMANDS[word](services))
+        else:
+            logger.info("refused staff command %r for %s", word, command["user_id"])
+            message = text_message(texts.STAFF_ONLY)
+        respond(**message, response_type="ephemeral", replace_original=False)
+        return
+    reply = services.ask(incoming_from_command(command))
+    respond(**to_slack_message(reply), response_type="ephemeral", replace_original=False)
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(ack=acknowledge_match, lazy=[guarded(answer_match)])

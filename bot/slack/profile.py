@@ -1,0 +1,238 @@
+"""The "Your profile" modal: a member creates or edits their own directory entry from Slack.
+
+The member's Slack account (``PlatformAccount``) points at their ``Person``; a first save creates both.
+Saving goes through ``DirectoryRepository`` (which bumps the directory version), so the catalog re-embeds
+the changed profile on its next search. Field problems go back to the modal with
+``ack(response_action="errors", errors={block_id: message})``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.slack import texts
+from bot.slack.render import mrkdwn, truncate
+from bot.slack.translate import PLATFORM
+from models.directory import PROVINCES, Organization, Person, PlatformAccount
+from models.repositories import DirectoryRepository
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_ID = "profile"
+VALUE = "value"  # the action id of every input in the modal
+#: block id -> (max length, min length when given, multiline)
+FIELDS: dict[str, tuple[int, int, bool]] = {
+    "name": (200, 2, False),
+    "title": (200, 0, False),
+    "affiliation": (300, 0, False),
+    "expertise": (3000, 20, True),
+    "interests": (3000, 0, True),
+    "org_capabilities": (3000, 0, True),
+    "org_needs": (3000, 0, True),
+}
+REQUIRED = ("name", "expertise")
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """What the modal shows and returns (plain text, unescaped)."""
+
+    name: str = ""
+    title: str = ""
+    affiliation: str = ""
+    province: str | None = None
+    expertise: str = ""
+    interests: str = ""
+    org_name: str | None = None  # set when the member belongs to an organization row: its texts are editable
+    org_capabilities: str = ""
+    org_needs: str = ""
+
+
+def _account(session: Session, team_id: str, user_id: str) -> PlatformAccount | None:
+    stmt = select(PlatformAccount).where(
+        PlatformAccount.platform == PLATFORM,
+        PlatformAccount.workspace_id == team_id,
+        PlatformAccount.user_id == user_id,
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def person_for(session: Session, team_id: str, user_id: str) -> Person | None:
+    """The directory person linked to this Slack account, if any."""
+    account = _account(session, team_id, user_id)
+    return account.person if account is not None else None
+
+
+def load_profile(sessions: sessionmaker[Session], team_id: str, user_id: str) -> ProfileForm:
+    with sessions() as session:
+        person = person_for(session, team_id, user_id)
+        if person is None:
+            return ProfileForm()
+        org = person.organization
+        return ProfileForm(
+            name=person.name,
+            title=person.title or "",
+            affiliation=person.affiliation or "",
+            province=person.province,
+            expertise=person.expertise or "",
+            interests=person.interests or "",
+            org_name=org.name if org is not None else None,
+            org_capabilities=(org.capabilities or "") if org is not None else "",
+            org_needs=(org.needs or "") if org is not None else "",
+        )
+
+
+def _text_input(block_id: str, label: str, initial: str, *, hint: str | None = None) -> InputBlock:
+    max_length, min_length, multiline = FIELDS[block_id]
+    element = PlainTextInputElement(
+        action_id=VALUE,
+        multiline=multiline,
+        max_length=max_length,
+        initial_value=truncate(initial, max_length) if initial else None,
+    )
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=label),
+        element=element,
+        optional=block_id not in REQUIRED,
+        hint=PlainTextObject(text=hint) if hint else None,
+    )
+
+
+def profile_view(form: ProfileForm, *, origin_channel: str | None = None) -> dict[str, Any]:
+    """The modal as a dict for ``views.open``/``views.update`` (≤ 100 blocks, titles ≤ 24 characters)."""
+    blocks: list[Any] = [
+        ContextBlock(elements=[MarkdownTextObject(text=mrkdwn(texts.PROFILE_HINT))]),
+        _text_input("name", texts.LABEL_NAME, form.name),
+        _text_input("title", texts.LABEL_TITLE, form.title),
+    ]
+    if form.org_name is None:
+        blocks.append(_text_input("affiliation", texts.LABEL_ORG, form.affiliation))
+    options = [Option(text=p, value=p) for p in PROVINCES]
+    initial = next((o for o in options if o.value == form.province), None)
+    blocks.append(
+        InputBlock(
+            block_id="province",
+            label=PlainTextObject(text=texts.LABEL_PROVINCE),
+            element=StaticSelectElement(action_id=VALUE, options=options, initial_option=initial),
+            optional=True,
+        )
+    )
+    blocks.append(_text_input("expertise", texts.LABEL_EXPERTISE, form.expertise))
+    blocks.append(_text_input("interests", texts.LABEL_INTERESTS, form.interests))
+    if form.org_name is not None:
+        org = truncate(form.org_name, 60)
+        blocks.append(_text_input("org_capabilities", f"What {org} offers", form.org_capabilities))
+        blocks.append(_text_input("org_needs", f"What {org} is looking for", form.org_needs))
+    view = View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        title=PlainTextObject(text=texts.PROFILE_TITLE),
+        submit=PlainTextObject(text=texts.PROFILE_SUBMIT),
+        close=PlainTextObject(text=texts.PROFILE_CLOSE),
+        private_metadata=json.dumps({"origin_channel": origin_channel, "has_org": form.org_name is not None}),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def open_profile_modal(
+    client: WebClient, services: Any, *, trigger_id: str, team_id: str, user_id: str, origin_channel: str | None
+) -> None:
+    """Open the modal now: the trigger id is single-use and expires about 3 s after the click."""
+    form = load_profile(services.sessions, team_id, user_id)
+    client.views_open(trigger_id=trigger_id, view=profile_view(form, origin_channel=origin_channel))
+
+
+def form_from_view(view: dict[str, Any]) -> ProfileForm:
+    """Read the submitted values (``view.state.values[block_id][action_id]``)."""
+    values = (view.get("state") or {}).get("values") or {}
+
+    def text(block_id: str) -> str:
+        raw = (values.get(block_id) or {}).get(VALUE) or {}
+        return str(raw.get("value") or "").strip()
+
+    selected = ((values.get("province") or {}).get(VALUE) or {}).get("selected_option") or {}
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = {}
+    return ProfileForm(
+        name=text("name"),
+        title=text("title"),
+        affiliation=text("affiliation"),
+        province=selected.get("value") or None,
+        expertise=text("expertise"),
+        interests=text("interests"),
+        org_name="" if meta.get("has_org") else None,
+        org_capabilities=text("org_capabilities"),
+        org_needs=text("org_needs"),
+    )
+
+
+def validate(form: ProfileForm) -> dict[str, str]:
+    """``{block_id: message}`` for every field that cannot be saved; empty when all is well."""
+    errors: dict[str, str] = {}
+    for block_id, (max_length, min_length, _) in FIELDS.items():
+        value = getattr(form, block_id)
+        if block_id in REQUIRED and not value:
+            errors[block_id] = texts.ERROR_REQUIRED
+        elif value and len(value) < min_length:
+            errors[block_id] = texts.ERROR_TOO_SHORT.format(n=min_length)
+        elif len(value) > max_length:
+            errors[block_id] = texts.ERROR_TOO_LONG.format(n=max_length)
+    if form.province is not None and form.province not in PROVINCES:
+        errors["province"] = texts.ERROR_REQUIRED
+    return errors
+
+
+def save_profile(
+    sessions: sessionmaker[Session], team_id: str, user_id: str, form: ProfileForm, *, display_name: str | None = None
+) -> str:
+    """Create or update the member's person (and their organization's texts); returns the person's ref."""
+    with sessions.begin() as session:
+        repo = DirectoryRepository(session)
+        account = _account(session, team_id, user_id)
+        person = account.person if account is not None else None
+        external_id = person.external_id if person is not None else f"slack-{team_id}-{user_id}".lower()
+        if person is None:
+            person = repo.get_by_external_id(Person, external_id)
+        values: dict[str, Any] = {
+            "name": form.name,
+            "title": form.title or None,
+            "province": form.province,
+            "expertise": form.expertise,
+            "interests": form.interests,
+        }
+        org: Organization | None = person.organization if person is not None else None
+        if org is None:
+            values["affiliation"] = form.affiliation or None
+        person, status = repo.apply(Person, person, external_id, values)
+        if account is None:
+            account = PlatformAccount(platform=PLATFORM, workspace_id=team_id, user_id=user_id,
+                                      display_name=display_name)
+            session.add(account)
+        if account.person is None:
+            account.person = person
+        if org is not None and form.org_name is not None:
+            repo.apply(Organization, org, org.external_id, {"capabilities": form.org_capabilities,
+                                                            "needs": form.org_needs})
+        logger.info("profile %s for slack user %s in %s: %s", external_id, user_id, team_id, status)
+        return f"person:{external_id}"

@@ -1,0 +1,103 @@
+"""The one ASGI app (``uvicorn --factory bot.web:create_app``): Slack routes, health, and room for Teams.
+
+Routes: ``POST /slack/events`` (events, interactivity, slash commands), ``GET /slack/install`` and
+``GET /slack/oauth_redirect`` (multi-workspace OAuth), ``GET /healthz``. Each platform mounts its routes
+with one ``_mount_<platform>(api, container, ...)`` call in ``create_app``. The catalog warms up in a
+background thread at startup, so the first question does not wait for the model and acks never do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from slack_bolt import App, BoltResponse
+from slack_bolt.adapter.starlette.handler import to_starlette_response
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, container: Any = None, *, slack_app: App | None = None) -> FastAPI:
+    """Build the web app. ``slack_app`` lets tests pass a Bolt app wired to a fake Slack API."""
+    if container is None:
+        from bot.bootstrap import bootstrap
+
+        settings = settings or Settings.from_env()
+        logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        container = bootstrap(settings)
+    settings = settings or container.settings
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        catalog = container.services.get("catalog")
+        if catalog is not None and hasattr(catalog, "start_warm_up"):
+            catalog.start_warm_up()
+        yield
+
+    api = FastAPI(title="clustermatch", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    api.state.container = container
+    slack_mode = _mount_slack(api, container, settings, slack_app)
+    # Teams: _mount_teams(api, container, settings) adds POST /api/messages here.
+
+    @api.get("/healthz")
+    def healthz() -> JSONResponse:
+        catalog = container.services.get("catalog")
+        ready = bool(getattr(catalog, "ready", False))
+        body: dict[str, Any] = {"status": "ok", "slack": slack_mode, "catalog_ready": ready}
+        try:
+            with container.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("health check: database unreachable")
+            return JSONResponse({**body, "status": "database unreachable"}, status_code=503)
+        return JSONResponse(body)
+
+    return api
+
+
+def _mount_slack(api: FastAPI, container: Any, settings: Settings, slack_app: App | None) -> str:
+    """Add the Slack routes; returns the mode for /healthz ("oauth", "single-workspace" or "off")."""
+    from bot.slack.http import SlackHttp
+
+    if slack_app is None and settings.slack_enabled:
+        from bot.slack.app import build_app
+
+        slack_app = build_app(container, settings=settings)
+    http = SlackHttp(slack_app, signing_secret=settings.slack_signing_secret) if slack_app is not None else None
+    mode = "off" if slack_app is None else ("oauth" if slack_app.oauth_flow is not None else "single-workspace")
+
+    def _off() -> Response:
+        return JSONResponse({"error": "Slack is not configured (SLACK_SIGNING_SECRET and a token)"}, status_code=503)
+
+    def _send(resp: BoltResponse) -> Response:
+        return to_starlette_response(resp)
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        if http is None:
+            return _off()
+        raw = await request.body()
+        resp = await run_in_threadpool(http.dispatch, raw, dict(request.headers), request.url.query)
+        return _send(resp)
+
+    @api.get("/slack/install")
+    async def slack_install(request: Request) -> Response:
+        if http is None:
+            return _off()
+        return _send(await run_in_threadpool(http.install_page, dict(request.headers), request.url.query))
+
+    @api.get("/slack/oauth_redirect")
+    async def slack_oauth_redirect(request: Request) -> Response:
+        if http is None:
+            return _off()
+        return _send(await run_in_threadpool(http.oauth_redirect, dict(request.headers), request.url.query))
+
+    return mode

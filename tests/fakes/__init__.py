@@ -1,0 +1,1 @@
+"""Local fakes of outside services (Slack Web API, ...), implementing their real protocols."""
