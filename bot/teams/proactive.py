@@ -26,7 +26,7 @@ from microsoft_agents.activity import (
     ConversationParameters,
     ConversationReference,
 )
-from microsoft_agents.hosting.core import AuthenticationConstants, ChannelServiceAdapter, TurnContext
+from microsoft_agents.hosting.core import AuthenticationConstants, ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
 from bot.core.messages import Reply
 from bot.teams.accounts import TeamsAccounts, is_personal
@@ -173,6 +173,10 @@ class TeamsSender:
                 await self._sleep(wait)
         self._last_send = self._clock()
 
+    def _claims(self) -> ClaimsIdentity:
+        """The bot's identity for outbound calls; without an app id (local anonymous mode) calls carry no token."""
+        return self._adapter.create_claims_identity(self._app_id) if self._app_id else ClaimsIdentity({})
+
     async def _send_to(self, reference: Mapping[str, Any], activity: Activity) -> str | None:
         continuation = ConversationReference.model_validate(reference).get_continuation_activity()
         continuation.id = None  # a new message, not a reply to the continuation event
@@ -185,7 +189,7 @@ class TeamsSender:
             except Exception as exc:  # re-raised below: keep the adapter's turn-error handler out of it
                 result["error"] = exc
 
-        await self._adapter.continue_conversation(self._app_id, continuation, _callback)
+        await self._adapter.continue_conversation_with_claims(self._claims(), continuation, _callback)
         if "error" in result:
             raise result["error"]
         return result.get("id")

@@ -129,9 +129,20 @@ def _size(content: dict[str, Any]) -> int:
     return len(json.dumps(content, ensure_ascii=False).encode("utf-8"))
 
 
+def _intro(reply: Reply) -> str:
+    """The answer's opening sentence: ``reply.text`` without the notice and the plain-text list of matches."""
+    text = reply.text
+    if reply.notice and text.startswith(reply.notice):
+        text = text[len(reply.notice) :].lstrip("\n")
+    if not reply.sections:
+        return text
+    cut = text.find(f"\n\n{reply.sections[0].heading}\n")
+    return text[:cut] if cut >= 0 else text.split("\n", 1)[0]
+
+
 def reply_card(reply: Reply) -> dict[str, Any]:
     """The Adaptive Card for a reply; suggestions past ``MAX_CARD_BYTES`` are left out with a note."""
-    intro = reply.text.split("\n", 1)[0] if reply.sections else reply.text
+    intro = _intro(reply)
     head: list[dict[str, Any]] = []
     if reply.notice:
         head.append(literal(reply.notice, isSubtle=True, italic=True))

@@ -129,7 +129,7 @@ def to_action_request(activity: Activity | Mapping[str, Any]) -> ActionRequest |
     if not value or not isinstance(value.get("action"), str) or not isinstance(value.get("ref"), str):
         return None
     query_id = value.get("query_id")
-    note = value.get("note")
+    note = value.get("note").strip() if isinstance(value.get("note"), str) else ""
     return ActionRequest(
         platform=PLATFORM,
         workspace_id=tenant_of(data),
@@ -138,5 +138,5 @@ def to_action_request(activity: Activity | Mapping[str, Any]) -> ActionRequest |
         ref=value["ref"],
         query_id=str(query_id) if query_id else None,
         conversation_id=str((data.get("conversation") or {}).get("id") or "") or None,
-        note=str(note).strip() or None if isinstance(note, str) else None,
+        note=note or None,
     )

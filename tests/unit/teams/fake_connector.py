@@ -97,7 +97,7 @@ class FakeConnector:
             do_PUT = do_POST  # noqa: N815 (update_activity)
 
         self._server = ThreadingHTTPServer((self.host, 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -16,12 +16,30 @@ from microsoft_agents.hosting.core import (
 
 from bot.core.messages import ActionRequest, IncomingMessage, Reply, Section, Suggestion
 
+BOT_APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
 TEAMS_SAMPLES = Path(__file__).resolve().parents[4] / "shared/eval-data/slack-teams-samples/teams"
 
 
 def load_sample(name: str) -> dict[str, Any]:
     """A recorded Teams activity, e.g. ``msteams-docs/inbound_message_personal_2019.json`` (a fresh copy)."""
     return copy.deepcopy(json.loads((TEAMS_SAMPLES / name).read_text(encoding="utf-8")))
+
+
+class StaticTokenProvider(AnonymousTokenProvider):
+    """Hands out a fixed bearer token, as MSAL would after signing in with the bot's secret."""
+
+    TOKEN = "test-token"
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        return self.TOKEN
+
+
+def token_connections() -> ConnectionManager:
+    """A connection manager for a registered bot whose tokens come from ``StaticTokenProvider``."""
+    return ConnectionManager(
+        provider_factory=lambda _config: StaticTokenProvider(),
+        connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(client_id=BOT_APP_ID)},
+    )
 
 
 def anonymous_connections() -> ConnectionManager:
