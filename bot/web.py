@@ -45,7 +45,10 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
     api = FastAPI(title="clustermatch", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     api.state.container = container
     slack_mode = _mount_slack(api, container, settings, slack_app)
-    # Teams: _mount_teams(api, container, settings) adds POST /api/messages here.
+    if settings.teams_enabled:
+        from bot.teams.app import mount_teams
+
+        mount_teams(api, container)  # POST /api/messages
 
     @api.get("/healthz")
     def healthz() -> JSONResponse:

@@ -129,7 +129,8 @@ def to_action_request(activity: Activity | Mapping[str, Any]) -> ActionRequest |
     if not value or not isinstance(value.get("action"), str) or not isinstance(value.get("ref"), str):
         return None
     query_id = value.get("query_id")
-    note = value.get("note").strip() if isinstance(value.get("note"), str) else ""
+    raw_note = value.get("note")
+    note = raw_note.strip() if isinstance(raw_note, str) else ""
     return ActionRequest(
         platform=PLATFORM,
         workspace_id=tenant_of(data),
