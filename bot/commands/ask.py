@@ -138,6 +138,7 @@ def run_command(
             "No Slack or Teams credentials in the environment (SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN or "
             "SLACK_CLIENT_ID/SECRET, or TEAMS_APP_ID): starting the terminal chat instead.",
             highlight=False,
+            soft_wrap=True,
         )
         chat(_container(settings, progress=sys.stdin.isatty()))
         return
