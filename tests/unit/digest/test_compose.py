@@ -47,7 +47,8 @@ def test_diversity_keeps_an_organisation_and_a_course_when_available() -> None:
     def s(ref: str, kind: str) -> Suggestion:
         return Suggestion(ref=ref, kind=kind, title=ref)
 
-    ranked = [s(f"org:{i}", "technology_firm") for i in range(6)] + [s("course:c", "course"), s("funding:f", "funding_stream")]
+    ranked = [s(f"org:{i}", "technology_firm") for i in range(6)]
+    ranked += [s("course:c", "course"), s("funding:f", "funding_stream")]
     picked = select_diverse(ranked, 4)
     kinds = Counter(p.kind for p in picked)
     assert kinds["course"] == 1 and kinds["technology_firm"] == 3
@@ -87,9 +88,11 @@ def test_no_item_repeats_within_four_weeks(seeded, service: DigestService) -> No
 
 
 def test_member_without_profile_gets_nothing(seeded, service: DigestService) -> None:  # type: ignore[no-untyped-def]
-    clock, sender = FakeClock(current=NOW + timedelta(days=2)), RecordingSender()
+    clock, sender = FakeClock(current=NOW + timedelta(hours=8)), RecordingSender()  # Monday 9:00 in Tokyo passed
     _, digest = service.preview("U-NEW", clock.now())
     assert digest is None
+    report = service.run({"slack": sender}, clock=clock)
+    assert "U-NEW" not in sender.users() and report.empty >= 1
 
 
 def test_funding_closing_soon_is_in_and_a_later_deadline_is_out(seeded, catalog) -> None:  # type: ignore[no-untyped-def]

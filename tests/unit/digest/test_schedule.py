@@ -101,7 +101,8 @@ def test_digest_command(sessions) -> None:  # type: ignore[no-untyped-def]
         assert apply_command(s, account, "on", settings) == "Weekly digest on: Mondays at 09:00 (Europe/Paris)."
         assert "Thursdays" in apply_command(s, account, "day Thursday", settings)
         assert "17:00" in apply_command(s, account, "hour 17", settings)
-        assert apply_command(s, account, "status", settings) == "Your weekly digest is on: Thursdays at 17:00 (Europe/Paris)."
+        status = apply_command(s, account, "status", settings)
+        assert status == "Your weekly digest is on: Thursdays at 17:00 (Europe/Paris)."
         for bad, needle in (("day funday", "not a day"), ("hour 24", "not an hour"), ("hour x", "not an hour"),
                             ("sometimes", "Usage"), ("day", "Usage")):
             with pytest.raises(UserFacingError, match=needle):
