@@ -44,6 +44,9 @@ def staff_stats(services: SlackServices) -> str:
 
 #: ``/match <word>`` commands only staff may run: word -> function(services) -> plain text.
 STAFF_COMMANDS: dict[str, Callable[[SlackServices], str]] = {"stats": staff_stats}
+#: ``/match <word> ...`` commands other flows add (e.g. ``digest``): word -> function(services, command, client)
+#: -> plain text, answered privately. ``UserFacingError`` text is shown as is.
+MEMBER_COMMANDS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], str]] = {}
 
 
 def acknowledge_match(ack: Ack, command: dict[str, Any], client: WebClient, services: SlackServices) -> None:
@@ -65,6 +68,10 @@ def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, s
     """Answer privately (ephemeral) in the channel where the command was typed."""
     word, _ = command_parts(command.get("text") or "")
     if word == PROFILE:
+        return
+    if word in MEMBER_COMMANDS:
+        message = text_message(MEMBER_COMMANDS[word](services, command, client))
+        respond(**message, response_type="ephemeral", replace_original=False)
         return
     if word in STAFF_COMMANDS:
         if services.is_staff(client, command["user_id"], command.get("team_id") or ""):
