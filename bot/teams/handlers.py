@@ -12,15 +12,16 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.core.messages import ActionRequest, IncomingMessage, Reply
-from bot.teams import translate
+from bot.teams import profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
-from bot.teams.render import text_activity, to_activity
+from bot.teams.render import card_activity, text_activity, to_activity
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ APOLOGY = (
 
 class CoreServices(Protocol):
     """What the Teams adapter needs from the container."""
+
+    sessions: sessionmaker[Session]
 
     def ask(self, incoming: IncomingMessage) -> Reply: ...
 
@@ -45,6 +48,27 @@ async def _call_core(context: TurnContext, func: Callable[[Any], Reply], argumen
     except UserFacingError as exc:
         reply = Reply(text=exc.message)
     await context.send_activity(to_activity(reply))
+
+
+async def _replace_or_send(context: TurnContext, activity: Activity) -> None:
+    """Show ``activity`` in place of the card that was submitted (Teams names it in ``replyToId``), else below it."""
+    submitted_card = context.activity.reply_to_id
+    if submitted_card:
+        activity.id = submitted_card
+        try:
+            await context.update_activity(activity)
+            return
+        except Exception:  # the card may be too old to edit: answer with a new message instead
+            logger.warning("could not update the submitted card; sending a new message", exc_info=True)
+        activity.id = None
+    await context.send_activity(activity)
+
+
+def _is_profile_command(context: TurnContext) -> bool:
+    activity = context.activity
+    if activity.type != ActivityTypes.message or not activity.text:
+        return False
+    return bool(profile.COMMAND.match(translate.to_incoming(activity).text))
 
 
 def register(agent: AgentApplication[TurnState], core: CoreServices, accounts: TeamsAccounts) -> None:
@@ -72,7 +96,32 @@ def register(agent: AgentApplication[TurnState], core: CoreServices, accounts: T
         if removed and translate.conversation_type_of(data) == PERSONAL:
             await asyncio.to_thread(accounts.deactivate_user, data, "app uninstalled")
 
+    async def on_profile_command(context: TurnContext, state: TurnState) -> None:
+        data = translate.activity_dict(context.activity)
+        form = await asyncio.to_thread(
+            profile.load_profile, core.sessions, translate.tenant_of(data), translate.user_id_of(data)
+        )
+        await context.send_activity(card_activity(profile.profile_card(form), summary=profile.TITLE))
+
+    async def on_profile_submit(context: TurnContext, value: dict[str, Any]) -> None:
+        data = translate.activity_dict(context.activity)
+        tenant, user = translate.tenant_of(data), translate.user_id_of(data)
+        current = await asyncio.to_thread(profile.load_profile, core.sessions, tenant, user)
+        form = profile.form_from_value(value, current)
+        errors = profile.validate(form)
+        if errors:
+            await _replace_or_send(
+                context, card_activity(profile.profile_card(form, errors), summary=profile.FIX_BELOW)
+            )
+            return
+        name = (data.get("from") or {}).get("name")
+        await asyncio.to_thread(profile.save_profile, core.sessions, tenant, user, form, display_name=name)
+        await _replace_or_send(context, to_activity(Reply(text=profile.SAVED)))
+
     async def on_card_submit(context: TurnContext, state: TurnState, value: Any) -> None:
+        if isinstance(value, dict) and value.get("action") == profile.SAVE_PROFILE:
+            await on_profile_submit(context, value)
+            return
         request = translate.to_action_request(context.activity)
         if request is None:
             await context.send_activity(to_activity(Reply(text=texts.UNKNOWN_ACTION)))
@@ -94,5 +143,6 @@ def register(agent: AgentApplication[TurnState], core: CoreServices, accounts: T
     agent.conversation_update("membersAdded")(on_members_added)
     agent.installation_update()(on_installation_update)
     agent.adaptive_card.action_submit(re.compile(r".+"), submit_filter="action")(on_card_submit)
+    agent.add_route(_is_profile_command, on_profile_command)
     agent.message()(on_message)
     agent.error(on_error)
