@@ -75,3 +75,6 @@ def _wire_services(container: Container) -> None:
     container.services["digest"] = DigestService(
         sessions=container.sessions, catalog=catalog, settings=container.settings, services=container.services
     )
+    from bot.slack.digest import home_section as digest_home_section
+
+    container.services.setdefault("home_sections", {})["digest"] = digest_home_section  # App Home "Weekly digest"

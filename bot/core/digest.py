@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.core import digest_texts as t
+from bot.core.catalog import Catalog
 from bot.core.clock import iso_week_key
 from bot.core.digest_members import Freshness, Member, load_freshness, load_members
 from bot.core.digest_schedule import zone
@@ -58,14 +59,6 @@ class IntroductionsDigestSource(Protocol):
     def pending_for(self, session: Session, account: PlatformAccount, now: datetime) -> Sequence[Suggestion]: ...
 
     def weekly_summary(self, session: Session, since: datetime, until: datetime) -> Mapping[str, Any]: ...
-
-
-class Ranker(Protocol):
-    """The part of ``bot.core.catalog.Catalog`` digests use."""
-
-    def search(self, text: str, **kwargs: Any) -> list[Suggestion]: ...
-
-    def profile(self, ref: str) -> Any: ...
 
 
 def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]:
@@ -105,7 +98,7 @@ def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]
 class DigestComposer:
     """Builds member and staff digests; ``compose_rows`` is the delivery runner's ``compose``."""
 
-    def __init__(self, *, catalog: Ranker, settings: Settings, services: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, *, catalog: Catalog, settings: Settings, services: Mapping[str, Any] | None = None) -> None:
         self.catalog = catalog
         self.settings = settings
         self.services = services if services is not None else {}

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core import digest_schedule as schedule
+from bot.core.catalog import Catalog
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import DeliveryRunner, RunReport, Sender
-from bot.core.digest import DigestComposer, Ranker
+from bot.core.digest import DigestComposer
 from bot.core.digest_staff import compose_staff
 from bot.core.digest_types import MEMBER, Digest, Recipient
 from bot.core.errors import UserFacingError
@@ -45,7 +46,7 @@ class DigestService:
         self,
         *,
         sessions: sessionmaker[Session],
-        catalog: Ranker,
+        catalog: Catalog,
         settings: Settings,
         services: Mapping[str, Any] | None = None,
     ) -> None:
