@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack.translate import payload_problem
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,14 +30,15 @@ class SlackHttp:
         lowered = {k.lower(): v for k, v in headers.items()}
         try:
             request = BoltRequest(body=raw.decode("utf-8"), query=query, headers=dict(lowered))
-            if not isinstance(request.body, dict):
-                raise ValueError(f"payload is a {type(request.body).__name__}, not an object")
-        except (UnicodeDecodeError, ValueError) as e:
+            problem = payload_problem(request.body)
+        except Exception as e:  # bad UTF-8, bad JSON, JSON that is not an object: Bolt cannot even build it
+            problem = f"unreadable body ({type(e).__name__})"
+        if problem is not None:  # checked before Bolt, whose middleware chokes on some shapes (empty actions)
             if self._verifier is None or not self._verifier.is_valid_request(raw, lowered):
-                logger.info("rejected an unsigned or stale Slack request with an unreadable body")
+                logger.info("rejected an unsigned or stale Slack request (%s)", problem)
                 return BoltResponse(status=401, body="")
-            logger.warning("rejected a signed Slack request with an unreadable body: %s", e)
-            return BoltResponse(status=400, body="malformed request body")
+            logger.warning("rejected a signed Slack payload: %s", problem)
+            return BoltResponse(status=400, body=f"unusable payload: {problem}")
         try:
             return self.app.dispatch(request)
         except Exception:  # Bolt handles listener errors itself; this is the last line of defence
