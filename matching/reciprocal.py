@@ -1,0 +1,307 @@
+"""Candidate graph for staff introductions: who could usefully meet whom, scored both ways.
+
+Each member has several *need* snippets (what they look for) and *offer* snippets (what they can do), embedded
+as unit vectors. ``s(a→b)`` is the best cosine between one of a's needs and one of b's offers (max over
+evidence, as the OpenReview expertise scorer does per reviewer). A pair is scored with the RECON harmonic mean
+``2·s(a→b)·s(b→a) / (s(a→b) + s(b→a))`` when both directions exist, so a pair only scores high when each side
+helps the other; when only one side states needs the one-way score is used (scaled by ``one_way_weight``, or
+dropped). Only the top ``k`` candidates per member are kept, which is what the assignment solvers consume.
+
+Everything is dense numpy in blocks: one ``(need snippets × offer snippets)`` product per block of members,
+reduced per owner with ``np.maximum.reduceat``; never a Python loop over pairs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+#: Upper bound on the elements of one block product (float32): ~128 MB.
+_BLOCK_ELEMENTS = 1 << 25
+
+
+@dataclass(frozen=True)
+class CandidateEdges:
+    """Sparse candidate pairs, shape ``(E,)`` for every field.
+
+    ``i``/``j`` are member indices (``i < j`` for member↔member graphs; left/right indices for bipartite ones).
+    ``forward`` is ``s(i→j)`` and ``backward`` is ``s(j→i)`` (NaN when undefined). Evidence fields index the
+    caller's need/offer arrays (-1 when that direction is undefined): ``i_need``/``j_offer`` explain ``i→j``,
+    ``j_need``/``i_offer`` explain ``j→i``.
+    """
+
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+    forward: np.ndarray
+    backward: np.ndarray
+    i_need: np.ndarray
+    j_offer: np.ndarray
+    j_need: np.ndarray
+    i_offer: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.i.shape[0])
+
+
+def _check_snippets(vectors: np.ndarray, owner: np.ndarray, n_members: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    owner = np.asarray(owner)
+    if vectors.ndim != 2:
+        raise ValueError(f"{name}_vectors must be 2-D (snippets, dim), got shape {vectors.shape}")
+    if owner.shape != (vectors.shape[0],):
+        raise ValueError(f"{name}_owner must have shape ({vectors.shape[0]},) like {name}_vectors, got {owner.shape}")
+    if owner.size and not np.issubdtype(owner.dtype, np.integer):
+        raise ValueError(f"{name}_owner must hold integer member indices, got dtype {owner.dtype}")
+    owner = owner.astype(np.int64)
+    if owner.size and (owner.min() < 0 or owner.max() >= n_members):
+        bad = int(np.flatnonzero((owner < 0) | (owner >= n_members))[0])
+        raise ValueError(f"{name}_owner[{bad}] = {owner[bad]} is not a member index in [0, {n_members})")
+    norms = np.linalg.norm(vectors, axis=1)
+    if vectors.shape[0] and not np.all(norms > 0):
+        raise ValueError(f"{name}_vectors[{int(np.flatnonzero(~(norms > 0))[0])}] is a zero (or NaN) vector")
+    return vectors / norms[:, None] if vectors.shape[0] else vectors, owner
+
+
+def _members(index: np.ndarray | None, n_members: int, name: str) -> np.ndarray:
+    if index is None:
+        return np.arange(n_members, dtype=np.int64)
+    index = np.asarray(index)
+    if index.dtype == bool:
+        if index.shape != (n_members,):
+            raise ValueError(f"{name} mask must have shape ({n_members},), got {index.shape}")
+        return np.flatnonzero(index).astype(np.int64)
+    index = index.astype(np.int64)
+    if index.ndim != 1 or (index.size and (index.min() < 0 or index.max() >= n_members)):
+        raise ValueError(f"{name} must be a 1-D array of member indices in [0, {n_members}) or a boolean mask")
+    return index
+
+
+def _rank_major(owner: np.ndarray, members: np.ndarray, n_members: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lay out the snippets of ``members`` so that max-over-snippets is a few contiguous ``np.maximum`` calls.
+
+    Members with snippets are sorted by snippet count (descending); ``ids[ptr[m] + r]`` is the r-th snippet of the
+    m-th of them. So the members having more than ``r`` snippets always form a prefix, and "the r-th snippet of
+    every member" is one contiguous slab. Returns (positions into ``members``, ptr, ids).
+    """
+    pos = np.full(n_members, -1, dtype=np.int64)
+    pos[members] = np.arange(members.size)
+    keep = np.flatnonzero(pos[owner] >= 0)
+    counts = np.bincount(pos[owner[keep]], minlength=members.size)
+    present = np.flatnonzero(counts > 0)
+    present = present[np.argsort(-counts[present], kind="stable")]
+    new_pos = np.empty(members.size, dtype=np.int64)
+    new_pos[present] = np.arange(present.size)
+    ids = keep[np.argsort(new_pos[pos[owner[keep]]], kind="stable")]
+    ptr = np.concatenate(([0], np.cumsum(counts[present])))
+    return present, ptr, ids
+
+
+def _slabs(ptr: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, list[int]]:
+    """Snippet slots of members ``lo:hi`` in rank-major order, and each rank's slab size."""
+    counts = np.diff(ptr[lo : hi + 1])
+    sizes = [int(np.count_nonzero(counts > r)) for r in range(int(counts[0]))] if hi > lo else []
+    slots = np.concatenate([ptr[lo : lo + m] + r for r, m in enumerate(sizes)]) if sizes else np.zeros(0, np.int64)
+    return slots, sizes
+
+
+def _max_over_slabs(a: np.ndarray, sizes: list[int], axis: int) -> np.ndarray:
+    """Max over the rank slabs of ``a`` along ``axis`` (rows or columns), each slab a prefix of the first."""
+    first = sizes[0]
+    out = (a[:first] if axis == 0 else a[:, :first]).copy()
+    start = first
+    for m in sizes[1:]:
+        if axis == 0:
+            np.maximum(out[:m], a[start : start + m], out=out[:m])
+        else:
+            np.maximum(out[:, :m], a[:, start : start + m], out=out[:, :m])
+        start += m
+    return out
+
+
+def directional_scores(
+    need_vectors: np.ndarray,
+    need_owner: np.ndarray,
+    offer_vectors: np.ndarray,
+    offer_owner: np.ndarray,
+    *,
+    n_members: int,
+    rows: np.ndarray | None = None,
+    cols: np.ndarray | None = None,
+) -> np.ndarray:
+    """``S[r, c] = s(rows[r] → cols[c])``: max cosine between a need of the row member and an offer of the column one.
+
+    Args:
+        need_vectors: ``(n_needs, dim)``; need_owner: ``(n_needs,)`` member index of each need snippet.
+        offer_vectors: ``(n_offers, dim)``; offer_owner: ``(n_offers,)``.
+        rows, cols: member indices (or boolean masks) to score; all members by default.
+
+    Returns:
+        float32 array ``(len(rows), len(cols))``; NaN where the row member has no need or the column member no offer.
+    """
+    nv, no = _check_snippets(need_vectors, need_owner, n_members, "need")
+    ov, oo = _check_snippets(offer_vectors, offer_owner, n_members, "offer")
+    if nv.shape[0] and ov.shape[0] and nv.shape[1] != ov.shape[1]:
+        raise ValueError(f"need_vectors have dim {nv.shape[1]} but offer_vectors have dim {ov.shape[1]}")
+    rows_m, cols_m = _members(rows, n_members, "rows"), _members(cols, n_members, "cols")
+    out = np.full((rows_m.size, cols_m.size), np.nan, dtype=np.float32)
+    r_present, r_ptr, r_ids = _rank_major(no, rows_m, n_members)
+    c_present, c_ptr, c_ids = _rank_major(oo, cols_m, n_members)
+    if r_present.size == 0 or c_present.size == 0:
+        return out
+    c_slots, c_sizes = _slabs(c_ptr, 0, c_present.size)
+    offers_t = np.ascontiguousarray(ov[c_ids[c_slots]].T)
+    per_block = max(1, _BLOCK_ELEMENTS // offers_t.shape[1])
+    lo = 0
+    while lo < r_present.size:  # blocks of whole members, about per_block need snippets each
+        hi = max(lo + 1, int(np.searchsorted(r_ptr, r_ptr[lo] + per_block, side="right")) - 1)
+        hi = min(hi, r_present.size)
+        r_slots, r_sizes = _slabs(r_ptr, lo, hi)
+        product = nv[r_ids[r_slots]] @ offers_t
+        best = _max_over_slabs(_max_over_slabs(product, r_sizes, axis=0), c_sizes, axis=1)
+        out[np.ix_(r_present[lo:hi], c_present)] = best
+        lo = hi
+    return out
+
+
+def reciprocal_scores(forward: np.ndarray, backward: np.ndarray, *, one_way_weight: float | None = 1.0) -> np.ndarray:
+    """Harmonic mean of the two directions (negative cosines count as 0); one-way or NaN where one side is NaN."""
+    x = np.maximum(np.asarray(forward, dtype=np.float32), 0)
+    y = np.maximum(np.asarray(backward, dtype=np.float32), 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(x + y > 0, 2 * x * y / (x + y), np.float32(0)).astype(np.float32)
+    fx, fy = np.isfinite(x), np.isfinite(y)
+    out[~(fx & fy)] = np.nan
+    if one_way_weight is not None:
+        only_x, only_y = fx & ~fy, fy & ~fx
+        out[only_x] = x[only_x] * one_way_weight
+        out[only_y] = y[only_y] * one_way_weight
+    return out
+
+
+def _top_k(
+    fwd: np.ndarray, bwd_t: np.ndarray, k: int, rows: np.ndarray, cols: np.ndarray,
+    groups: np.ndarray | None, one_way_weight: float | None, min_score: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the positions of the ``k`` best reciprocal scores ``hm(fwd[r, c], bwd_t[c, r])``."""
+    out_r, out_c = [], []
+    step = max(1, _BLOCK_ELEMENTS // max(1, cols.size))
+    kk = min(k, cols.size)
+    for lo in range(0, rows.size, step):
+        hi = min(rows.size, lo + step)
+        score = reciprocal_scores(fwd[lo:hi], bwd_t[:, lo:hi].T, one_way_weight=one_way_weight)
+        invalid = ~np.isfinite(score) | (score <= min_score) | (rows[lo:hi, None] == cols[None, :])
+        if groups is not None:
+            g_r, g_c = groups[rows[lo:hi]], groups[cols]
+            invalid |= (g_r[:, None] == g_c[None, :]) & (g_r[:, None] >= 0)
+        score[invalid] = -np.inf
+        if kk == 0:
+            continue
+        top = np.argpartition(-score, kk - 1, axis=1)[:, :kk]
+        r = np.repeat(np.arange(lo, hi), kk)
+        c = top.ravel()
+        ok = np.isfinite(score[r - lo, c])
+        out_r.append(r[ok])
+        out_c.append(c[ok])
+    if not out_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_r), np.concatenate(out_c)
+
+
+def _best_pairs(
+    src: np.ndarray, dst: np.ndarray, nv: np.ndarray, no: np.ndarray, ov: np.ndarray, oo: np.ndarray, n_members: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each edge ``src→dst``: (need snippet of src, offer snippet of dst) with the highest cosine, else -1."""
+    need_idx = np.full(src.size, -1, dtype=np.int64)
+    offer_idx = np.full(src.size, -1, dtype=np.int64)
+    n_sorted, o_sorted = np.argsort(no, kind="stable"), np.argsort(oo, kind="stable")
+    n_ptr = np.concatenate(([0], np.cumsum(np.bincount(no, minlength=n_members))))
+    o_ptr = np.concatenate(([0], np.cumsum(np.bincount(oo, minlength=n_members))))
+    o_cnt = np.diff(o_ptr)
+    ok = (np.diff(n_ptr)[src] > 0) & (o_cnt[dst] > 0)
+    edges = np.flatnonzero(ok)
+    edges = edges[np.argsort(src[edges], kind="stable")]
+    bounds = np.flatnonzero(np.diff(src[edges])) + 1
+    for group in np.split(edges, bounds) if edges.size else []:
+        needs = n_sorted[n_ptr[src[group[0]]]:n_ptr[src[group[0]] + 1]]
+        targets = dst[group]
+        width = int(o_cnt[targets].max())
+        slot = o_ptr[targets][:, None] + np.arange(width)[None, :]
+        valid = np.arange(width)[None, :] < o_cnt[targets][:, None]
+        offers = o_sorted[np.where(valid, slot, 0)]
+        sims = np.einsum("nd,tld->tnl", nv[needs], ov[offers])
+        sims[~np.broadcast_to(valid[:, None, :], sims.shape)] = -np.inf
+        flat = sims.reshape(targets.size, -1).argmax(axis=1)
+        need_idx[group] = needs[flat // width]
+        offer_idx[group] = offers[np.arange(targets.size), flat % width]
+    return need_idx, offer_idx
+
+
+def candidate_edges(
+    need_vectors: np.ndarray,
+    need_owner: np.ndarray,
+    offer_vectors: np.ndarray,
+    offer_owner: np.ndarray,
+    *,
+    n_members: int,
+    k: int = 20,
+    left: np.ndarray | None = None,
+    right: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+    one_way_weight: float | None = 1.0,
+    min_score: float = 0.0,
+) -> CandidateEdges:
+    """Top-``k`` reciprocal candidates per member, as a sparse edge list with the evidence for each direction.
+
+    Member↔member (default): edges ``i < j``, kept when ``j`` is in ``i``'s top ``k`` or vice versa.
+    Bipartite (``left`` and ``right`` given, indices or masks): edges ``(left position, right position)``, kept
+    when in the top ``k`` of either end. ``groups[m]`` (organisation id, -1 for none) removes same-group pairs.
+    ``one_way_weight=None`` drops pairs where only one side states a need. Scores ``<= min_score`` are dropped.
+
+    Example:
+        >>> e = candidate_edges(needs, need_owner, offers, offer_owner, n_members=len(profiles), k=20)
+        >>> e.i[0], e.j[0], e.score[0], e.i_need[0], e.j_offer[0]
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    if (left is None) != (right is None):
+        raise ValueError("give both left and right for a bipartite graph, or neither")
+    nv, no = _check_snippets(need_vectors, need_owner, n_members, "need")
+    ov, oo = _check_snippets(offer_vectors, offer_owner, n_members, "offer")
+    if groups is not None:
+        groups = np.asarray(groups, dtype=np.int64)
+        if groups.shape != (n_members,):
+            raise ValueError(f"groups must have shape ({n_members},), got {groups.shape}")
+    if left is None:
+        members = np.arange(n_members, dtype=np.int64)
+        s = directional_scores(nv, no, ov, oo, n_members=n_members)
+        r, c = _top_k(s, s, k, members, members, groups, one_way_weight, min_score)
+        key = np.unique(np.minimum(r, c) * n_members + np.maximum(r, c))
+        i, j = key // n_members, key % n_members
+        forward, backward = s[i, j], s[j, i]
+        gi, gj = i, j
+    else:
+        lm, rm = _members(left, n_members, "left"), _members(right, n_members, "right")
+        if np.intersect1d(lm, rm).size:
+            raise ValueError("left and right share members; use the member↔member graph instead")
+        f = directional_scores(nv, no, ov, oo, n_members=n_members, rows=lm, cols=rm)
+        b = directional_scores(nv, no, ov, oo, n_members=n_members, rows=rm, cols=lm)
+        r1, c1 = _top_k(f, b, k, lm, rm, groups, one_way_weight, min_score)
+        c2, r2 = _top_k(b, f, k, rm, lm, groups, one_way_weight, min_score)
+        key = np.unique(np.concatenate([r1, r2]) * rm.size + np.concatenate([c1, c2]))
+        i, j = key // max(rm.size, 1), key % max(rm.size, 1)
+        forward, backward = f[i, j], b[j, i]
+        gi, gj = lm[i], rm[j]
+    score = reciprocal_scores(forward, backward, one_way_weight=one_way_weight)
+    i_need, j_offer = _best_pairs(gi, gj, nv, no, ov, oo, n_members)
+    j_need, i_offer = _best_pairs(gj, gi, nv, no, ov, oo, n_members)
+    logger.debug("candidate graph: %d members, %d edges (k=%d)", n_members, i.size, k)
+    return CandidateEdges(
+        i=i.astype(np.int64), j=j.astype(np.int64), score=score.astype(np.float64),
+        forward=forward.astype(np.float64), backward=backward.astype(np.float64),
+        i_need=i_need, j_offer=j_offer, j_need=j_need, i_offer=i_offer,
+    )
