@@ -87,7 +87,9 @@ def direct_message(text: str, *, event_id: str = "EvDM1", user: str = "W111", ch
     return body
 
 
-def slash_command(text: str, *, response_url: str, user: str = "W111", trigger_id: str = "111.111.xxx") -> dict[str, str]:
+def slash_command(
+    text: str, *, response_url: str, user: str = "W111", trigger_id: str = "111.111.xxx"
+) -> dict[str, str]:
     form = dict(payload("test_slash_command__slash_command_body")["_decoded"])
     form.update(command="/match", text=text, response_url=response_url, user_id=user, trigger_id=trigger_id)
     return form

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ def submitted(values: dict[str, Any], has_org: bool = False) -> dict[str, Any]:
         else:
             state[block_id] = {"value": {"type": "plain_text_input", "value": value}}
     body["view"].update(callback_id="profile", state={"values": state},
-                        private_metadata='{"origin_channel": "C1", "has_org": %s}' % str(has_org).lower())
+                        private_metadata=json.dumps({"origin_channel": "C1", "has_org": has_org}))
     return body
 
 

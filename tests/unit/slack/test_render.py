@@ -58,8 +58,8 @@ def suggestion(n: int, **kw: Any) -> Suggestion:
 
 
 def reply_of(suggestions: list[Suggestion], **kw: Any) -> Reply:
-    return Reply(text='Here is what matches "welding":\n\nFirms\n1. ...', sections=(Section("Firms", tuple(suggestions)),),
-                 query_id="q" * 32, **kw)
+    text = 'Here is what matches "welding":\n\nFirms\n1. ...'
+    return Reply(text=text, sections=(Section("Firms", tuple(suggestions)),), query_id="q" * 32, **kw)
 
 
 def test_escape_defuses_mentions_and_links() -> None:
