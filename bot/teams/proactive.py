@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import aiohttp
 from microsoft_agents.activity import (
@@ -31,27 +31,43 @@ from microsoft_agents.hosting.core import AuthenticationConstants, ChannelServic
 from bot.core.messages import Reply
 from bot.teams.accounts import TeamsAccounts, is_personal
 from bot.teams.render import card_activity, text_activity, to_activity
-from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
 
 SendStatus = Literal["sent", "inactive", "no_reference", "failed"]
 RETRYABLE_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 GONE_STATUS = 403
+CONNECTION_ERRORS = (TimeoutError, aiohttp.ClientConnectionError)
+RETRYABLE_ERRORS = frozenset(
+    {str(status) for status in RETRYABLE_STATUSES}
+    | {"TimeoutError", "ClientConnectionError", "ClientConnectorError", "ServerDisconnectedError", "ClientOSError"}
+)
 
 
 @dataclass(frozen=True)
 class SendResult:
-    """What happened to one proactive message. ``inactive``: the account was marked inactive."""
+    """What happened to one proactive message. ``inactive``: the account was marked inactive.
+
+    ``error`` is the HTTP status ("403", "429", ...) or the connection error's class name; ``code`` is the
+    Teams error code from the response body ("ConversationBlockedByUser"). Neither holds message text.
+    ``retryable`` failures may succeed later (the sender already retried ``RetryPolicy.max_retries`` times);
+    ``retry_after`` is the last ``Retry-After`` Teams sent, in seconds.
+    """
 
     status: SendStatus
     attempts: int = 0
     activity_id: str | None = None
-    error: str | None = None  # Teams error code or HTTP status, never message text
+    error: str | None = None
+    code: str | None = None
+    retry_after: float | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "sent"
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == "failed" and self.error in RETRYABLE_ERRORS
 
 
 @dataclass(frozen=True)
@@ -62,14 +78,14 @@ class RetryPolicy:
     min_interval: float = 1.0  # pacing between two sends from this sender
 
 
-def error_code(exc: aiohttp.ClientResponseError) -> str:
-    """The Teams error code from a failed connector call (``{"error": {"code": ...}}``), else the status."""
+def error_code(exc: aiohttp.ClientResponseError) -> str | None:
+    """The Teams error code from a failed connector call's body (``{"error": {"code": ...}}``), if any."""
     try:
         body = json.loads(exc.message)
         code = body.get("error", {}).get("code") if isinstance(body, dict) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         code = None
-    return str(code or exc.status)
+    return str(code) if code else None
 
 
 def retry_after(exc: aiohttp.ClientResponseError) -> float | None:
@@ -80,7 +96,24 @@ def retry_after(exc: aiohttp.ClientResponseError) -> float | None:
         return None
 
 
-def message_activity(message: Reply | Activity | Mapping[str, Any] | str) -> Activity:
+class Addressee(Protocol):
+    """Who a proactive message goes to: a ``PlatformAccount``, or a digest ``Recipient``."""
+
+    @property
+    def conversation_ref(self) -> dict[str, Any] | None: ...
+
+
+Message = Reply | Activity | Mapping[str, Any] | str
+
+
+def _account_id(account: Addressee) -> int:
+    account_id = getattr(account, "account_id", None) or getattr(account, "id", None)
+    if not isinstance(account_id, int):
+        raise TypeError(f"cannot tell which account {account!r} is (no integer id or account_id)")
+    return account_id
+
+
+def message_activity(message: Message) -> Activity:
     """What callers may send: a core ``Reply``, a ready ``Activity``, a bare Adaptive Card dict or a text."""
     if isinstance(message, Reply):
         return to_activity(message)
@@ -116,7 +149,7 @@ class TeamsSender:
         self._clock = clock
         self._last_send: float | None = None
 
-    def send(self, account: PlatformAccount, message: Reply | Activity | Mapping[str, Any] | str) -> SendResult:
+    def send(self, account: Addressee, message: Message) -> SendResult:
         """Blocking ``send_async`` for synchronous callers (the clock process, core services in a worker thread)."""
         try:
             asyncio.get_running_loop()
@@ -124,12 +157,15 @@ class TeamsSender:
             return asyncio.run(self.send_async(account, message))
         raise RuntimeError("TeamsSender.send() was called inside an event loop: await send_async() instead")
 
-    async def send_async(
-        self, account: PlatformAccount, message: Reply | Activity | Mapping[str, Any] | str
-    ) -> SendResult:
-        """Deliver ``message``; retry what Teams says is transient; mark the account inactive on 403."""
+    async def send_async(self, account: Addressee, message: Message) -> SendResult:
+        """Deliver ``message``; retry what Teams says is transient; mark the account inactive on 403.
+
+        ``account`` is a ``PlatformAccount`` (or anything with ``conversation_ref`` and ``id`` or
+        ``account_id``, such as a digest ``Recipient``).
+        """
+        account_id = _account_id(account)
         reference = account.conversation_ref
-        if not account.active:
+        if not getattr(account, "active", True):
             return SendResult("inactive", error="account inactive")
         if not reference or not reference.get("serviceUrl") or not reference.get("conversation"):
             return SendResult("no_reference", error="no stored conversation reference")
@@ -142,20 +178,21 @@ class TeamsSender:
                 if is_personal(reference):
                     activity_id = await self._send_to(reference, activity)
                 else:
-                    reference, activity_id = await self._open_personal_chat(account, reference, activity)
+                    reference, activity_id = await self._open_personal_chat(account_id, reference, activity)
                 return SendResult("sent", attempts=attempt, activity_id=activity_id)
             except aiohttp.ClientResponseError as exc:
-                code = error_code(exc)
+                status, code = str(exc.status), error_code(exc)
+                hint = retry_after(exc) if exc.status == 429 else None
                 if exc.status == GONE_STATUS:
-                    self._accounts.deactivate(account.id, code)
-                    return SendResult("inactive", attempts=attempt, error=code)
+                    self._accounts.deactivate(account_id, code or status)
+                    return SendResult("inactive", attempts=attempt, error=status, code=code)
                 if exc.status not in RETRYABLE_STATUSES or attempt > self.policy.max_retries:
-                    logger.warning("teams send to account %s failed: %s (attempt %d)", account.id, code, attempt)
-                    return SendResult("failed", attempts=attempt, error=code)
-                await self._sleep(self._delay(attempt, retry_after(exc) if exc.status == 429 else None))
-            except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+                    logger.warning("teams send to account %s failed: %s %s (try %d)", account_id, status, code, attempt)
+                    return SendResult("failed", attempts=attempt, error=status, code=code, retry_after=hint)
+                await self._sleep(self._delay(attempt, hint))
+            except CONNECTION_ERRORS as exc:
                 if attempt > self.policy.max_retries:
-                    logger.warning("teams send to account %s failed: %s", account.id, type(exc).__name__)
+                    logger.warning("teams send to account %s failed: %s", account_id, type(exc).__name__)
                     return SendResult("failed", attempts=attempt, error=type(exc).__name__)
                 await self._sleep(self._delay(attempt, None))
 
@@ -195,7 +232,7 @@ class TeamsSender:
         return result.get("id")
 
     async def _open_personal_chat(
-        self, account: PlatformAccount, reference: Mapping[str, Any], activity: Activity
+        self, account_id: int, reference: Mapping[str, Any], activity: Activity
     ) -> tuple[dict[str, Any], str | None]:
         """Open a 1:1 chat with a member we only know from a channel, store it, then send into it."""
         conversation = reference.get("conversation") or {}
@@ -222,5 +259,5 @@ class TeamsSender:
             **reference,
             "conversation": {"id": opened["id"], "conversationType": "personal", "tenantId": tenant},
         }
-        self._accounts.set_reference(account.id, personal)
+        self._accounts.set_reference(account_id, personal)
         return personal, await self._send_to(personal, activity)

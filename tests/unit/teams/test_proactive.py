@@ -10,6 +10,7 @@ import pytest
 from microsoft_agents.hosting.fastapi import CloudAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.digest_types import Recipient
 from bot.core.messages import Reply, Section, Suggestion
 from bot.teams.accounts import TeamsAccounts
 from bot.teams.app import TeamsRuntime
@@ -109,7 +110,8 @@ def test_forbidden_marks_the_account_inactive_without_retrying(
 
     result = sender.send(account, "Your weekly matches are ready.")
 
-    assert (result.status, result.error, result.attempts) == ("inactive", code, 1)
+    assert (result.status, result.error, result.code, result.attempts) == ("inactive", "403", code, 1)
+    assert not result.retryable
     assert len(connector.calls) == 1
     assert _reload(sessions, account).active is False
     assert sender.send(_reload(sessions, account), "again").status == "inactive"
@@ -142,6 +144,7 @@ def test_transient_errors_are_retried_a_bounded_number_of_times(
     result = sender.send(account, DIGEST)
 
     assert (result.status, result.attempts, result.error) == ("failed", 4, str(status))
+    assert result.retryable
     assert len(connector.calls) == 3 + 4
     backoff = sleeps.delays[2:]
     assert len(backoff) == 3 and all(c / 2 <= d <= c for d, c in zip(backoff, (1, 2, 4), strict=True))
@@ -153,7 +156,28 @@ def test_bad_request_is_not_retried(
 ) -> None:
     account = _account(sessions, _reference(connector.url))
     connector.fail(400, "BadSyntax")
-    assert (sender.send(account, DIGEST).status, len(connector.calls)) == ("failed", 1)
+    result = sender.send(account, DIGEST)
+    assert (result.status, result.code, result.retryable, len(connector.calls)) == ("failed", "BadSyntax", False, 1)
+
+
+def test_throttling_past_the_retries_reports_retry_after(
+    sender: TeamsSender, connector: FakeConnector, sessions: sessionmaker[Session]
+) -> None:
+    account = _account(sessions, _reference(connector.url))
+    connector.fail(429, "Throttled", retry_after=30, times=10)
+    result = sender.send(account, DIGEST)
+    assert (result.status, result.error, result.retry_after, result.retryable) == ("failed", "429", 30.0, True)
+
+
+def test_a_digest_recipient_can_be_addressed_directly(
+    sender: TeamsSender, connector: FakeConnector, sessions: sessionmaker[Session]
+) -> None:
+    account = _account(sessions, _reference(connector.url))
+    with sessions() as session:
+        recipient = Recipient.from_account(session.get(PlatformAccount, account.id))  # type: ignore[arg-type]
+    connector.fail(403, "ConversationBlockedByUser")
+    assert sender.send(recipient, DIGEST).status == "inactive"
+    assert _reload(sessions, account).active is False
 
 
 def test_accounts_without_a_reference_are_reported_not_sent(
