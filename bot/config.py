@@ -129,6 +129,8 @@ class Settings:
             raise ConfigError(f"DIGEST_TIMEZONE must be an IANA time zone, got {self.digest_timezone!r}") from None
         if self.intro_expiry_days < 1:
             raise ConfigError("INTRO_EXPIRY_DAYS must be at least 1")
+        if self.teams_app_id and not self.teams_app_password and not self.teams_anonymous:
+            raise ConfigError("TEAMS_APP_PASSWORD (the bot's client secret) is required with TEAMS_APP_ID")
 
     @property
     def resolved_database_url(self) -> str:

@@ -27,6 +27,9 @@ def teams_package_command(
     privacy_url: Annotated[str, typer.Option(help="Privacy statement URL (https).")] = "",
     terms_url: Annotated[str, typer.Option(help="Terms of use URL (https).")] = "",
     domain: Annotated[list[str] | None, typer.Option(help="Extra valid domain (repeatable).")] = None,
+    app_id: Annotated[
+        str | None, typer.Option(help="The bot's Microsoft app id; default TEAMS_APP_ID from the environment.")
+    ] = None,
 ) -> None:
     """Build the Teams app package (manifest v1.17 + icons) for the bot registered as TEAMS_APP_ID."""
     from bot.teams.package import PackageOptions, build_package
@@ -39,7 +42,8 @@ def teams_package_command(
         valid_domains=tuple(domain or ()),
     )
     try:
-        data = build_package(Settings.from_env(), options)
+        settings = Settings(teams_app_id=app_id) if app_id else Settings.from_env()
+        data = build_package(settings, options)
     except ConfigError as exc:
         errors.print(f"[red]Cannot build the Teams package:[/red] {exc}")
         raise typer.Exit(2) from None

@@ -116,6 +116,7 @@ def test_bad_input_is_named(settings: Settings, options: PackageOptions, message
 
 def test_cli_writes_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", "secret")
     out = tmp_path / "pkg" / "teams.zip"
     result = CliRunner().invoke(cli, ["teams-package", "--out", str(out), "--website", "https://cluster.example.ca"])
     assert result.exit_code == 0, result.output
@@ -129,3 +130,11 @@ def test_cli_names_the_missing_variable(tmp_path: Path, monkeypatch: pytest.Monk
     result = CliRunner().invoke(cli, ["teams-package", "--out", str(tmp_path / "x.zip")])
     assert result.exit_code == 2
     assert "TEAMS_APP_ID" in result.output and not (tmp_path / "x.zip").exists()
+
+
+def test_cli_takes_the_app_id_without_the_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEAMS_APP_ID", raising=False)
+    out = tmp_path / "teams.zip"
+    result = CliRunner().invoke(cli, ["teams-package", "--out", str(out), "--app-id", APP_ID])
+    assert result.exit_code == 0, result.output
+    assert json.loads(_files(out.read_bytes())["manifest.json"])["id"] == APP_ID

@@ -1,0 +1,53 @@
+"""Teams wiring from settings: which token source, which JWT rules, one runtime per process."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import AnonymousTokenProvider
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import ConfigError, Settings
+from bot.teams.app import auth_configuration, connection_manager, teams_runtime
+
+APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+
+def test_registered_bot_uses_msal_and_requires_tokens() -> None:
+    settings = Settings(teams_app_id=APP_ID, teams_app_password="secret", teams_tenant_id=TENANT)
+    manager = connection_manager(settings)
+    assert isinstance(manager, MsalConnectionManager)
+    config = manager.get_default_connection_configuration()
+    assert (config.CLIENT_ID, config.TENANT_ID, config.CLIENT_SECRET) == (APP_ID, TENANT, "secret")
+    assert config.ANONYMOUS_ALLOWED is False
+
+
+def test_anonymous_local_mode_never_asks_for_tokens() -> None:
+    manager = connection_manager(Settings(teams_anonymous=True))
+    assert isinstance(manager.get_default_connection(), AnonymousTokenProvider)
+    assert manager.get_default_connection_configuration().ANONYMOUS_ALLOWED is True
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [(Settings(), "TEAMS_APP_ID"), (Settings(teams_app_id=APP_ID), "TEAMS_APP_PASSWORD")],
+)
+def test_unusable_settings_name_the_variable(settings: Settings, variable: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        auth_configuration(settings)
+
+
+def test_the_environment_is_checked_at_startup() -> None:
+    with pytest.raises(ConfigError, match="TEAMS_APP_PASSWORD"):
+        Settings.from_env({"TEAMS_APP_ID": APP_ID})
+    assert Settings.from_env({"TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "s"}).teams_enabled
+
+
+def test_one_runtime_per_container(sessions: sessionmaker[Session]) -> None:
+    container = SimpleNamespace(settings=Settings(teams_anonymous=True), sessions=sessions, services={})
+    first = teams_runtime(container)
+    assert teams_runtime(container) is first and container.services["teams"] is first
+    assert first.sender is teams_runtime(container).sender
