@@ -26,6 +26,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import ConfigError, Settings
+from bot.slack.auth import BOT_USER_KEY, StoredBotAuthorize, single_workspace_authorize
 from bot.slack.dedupe import EventLedger, dedupe_middleware
 from bot.slack.errors import on_error
 from bot.slack.home import install_default_sections
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600
-BOT_USER_KEY = "clustermatch_bot_user_id"
 WORKER_THREADS = 8  # lazy listeners; CPU-bound encoding queues here, acks never do
 
 
@@ -55,22 +55,6 @@ def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
-
-
-def single_workspace_authorize(bot_token: str) -> Callable[..., AuthorizeResult]:
-    """Authorize every request with ``SLACK_BOT_TOKEN``, without an ``auth.test`` call.
-
-    The bot's user id comes from the event's ``authorizations`` when Slack sends it (used to strip the
-    bot's own mention); bot posts are recognised by their ``bot_id`` in the listeners.
-    """
-
-    def authorize(enterprise_id: str | None, team_id: str | None, context: Any) -> AuthorizeResult:
-        return AuthorizeResult(
-            enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token,
-            bot_user_id=context.get(BOT_USER_KEY),
-        )
-
-    return authorize
 
 
 def _check_payload(body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
@@ -112,6 +96,7 @@ def build_app(
             installations_table_name=INSTALLATIONS_TABLE,
         )
         kwargs["installation_store"] = store
+        kwargs["authorize"] = StoredBotAuthorize(store)  # an Authorize instance: accepted next to oauth_settings
         kwargs["oauth_settings"] = OAuthSettings(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
