@@ -19,9 +19,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError, RunReport, Sender
 from bot.core.digest_types import Digest, Recipient
+from bot.core.digest_vectors import QueryVectorCache
+from matching.embeddings import SentenceTransformerEmbedder
 from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
@@ -96,11 +99,21 @@ def build_scheduler(container: Any, senders: Mapping[str, Sender], *, run_now: b
     return scheduler
 
 
-def main() -> None:
-    """``clustermatch clock`` / ``python -m bot.scheduler``."""
+def digest_container(settings: Settings | None = None) -> Any:
+    """The container for processes that compose digests: query vectors batched and cached across weeks."""
     from bot.bootstrap import bootstrap
 
-    container = bootstrap()
+    settings = settings or Settings.from_env()
+    inner = SentenceTransformerEmbedder(settings.embedding_model_path or None, verify=settings.verify_model_sha256)
+    cache = QueryVectorCache(inner)
+    container = bootstrap(settings, embedder=cache)
+    cache.sessions = container.sessions
+    return container
+
+
+def main() -> None:
+    """``clustermatch clock`` / ``python -m bot.scheduler``."""
+    container = digest_container()
     logging.basicConfig(level=container.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     container.catalog.warm_up()
     scheduler = build_scheduler(container, build_senders(container))

@@ -61,10 +61,10 @@ def digest_command(
     = None,
 ) -> None:
     """Weekly digests: deliver what is due now (exactly once per member and week), or inspect them."""
-    from bot.bootstrap import bootstrap
+    from bot.scheduler import digest_container
 
     at = _parse_now(now)
-    container = bootstrap()
+    container = digest_container()
     try:
         if preview:
             _preview(container, preview, at, staff=staff, blocks=blocks)

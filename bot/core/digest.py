@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
@@ -130,6 +130,7 @@ class DigestComposer:
     ) -> dict[int, Digest | None]:
         """``{account_id: Digest or None}``; ``None`` when there is nothing worth sending."""
         members = load_members(session, accounts, now)
+        self._prime(members.values())
         fresh = self.freshness(session)
         intros = self.intros()
         return {aid: self.compose_member(m, fresh, now, session=session, intros=intros) for aid, m in members.items()}
@@ -178,6 +179,17 @@ class DigestComposer:
         return [_for_digest(s, fresh, today) for s in chosen]
 
     # -- helpers --------------------------------------------------------------------------------------
+    def _prime(self, members: Iterable[Member]) -> None:
+        """Encode the batch's query texts at once when the embedder can (``QueryVectorCache``)."""
+        prime = getattr(self.catalog.embedder, "prime", None)
+        if not callable(prime):
+            return
+        texts: list[str] = []
+        for m in members:
+            own = self.catalog.profile(m.asker_ref) if m.asker_ref else None
+            texts.extend(x for x in (m.query, m.offer, own.offer if own is not None else "") if x)
+        prime(texts)
+
     def freshness(self, session: Session) -> Freshness:
         version = DirectoryRepository(session).current_version()
         with self._lock:

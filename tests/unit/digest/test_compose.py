@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.core.catalog import Catalog
 from bot.core.digest import DigestComposer, select_diverse
 from bot.core.digest_service import DigestService
+from bot.core.digest_vectors import QueryVectorCache
 from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Suggestion
+from matching.embeddings import HashingEmbedder
 from models.activity import MatchFeedback
 from models.directory import Organization, PlatformAccount
 from models.repositories import DirectoryRepository
@@ -103,3 +106,27 @@ def test_funding_closing_soon_is_in_and_a_later_deadline_is_out(seeded, catalog)
     assert refs["funding:f-soon"].reason.startswith(f"Closes {closes} (20 days left).")
     wider = DigestComposer(catalog=catalog, settings=Settings(digest_max_items=10, digest_funding_weeks=30))
     assert "funding:f-later" in {s.ref for s in _compose(wider, seeded).suggestions}
+
+
+class _Counting:
+    def __init__(self) -> None:
+        self.inner = HashingEmbedder()
+        self.model_id, self.dim, self.calls = self.inner.model_id, self.inner.dim, []  # type: ignore[var-annotated]
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(list(texts))
+        return self.inner.encode(texts)
+
+
+def test_query_vectors_are_encoded_in_one_batch_and_cached(seeded) -> None:  # type: ignore[no-untyped-def]
+    counting = _Counting()
+    cache = QueryVectorCache(counting, seeded)  # type: ignore[arg-type]
+    catalog = Catalog(seeded, cache, check_interval=0.0)
+    catalog.warm_up()
+    counting.calls.clear()
+    composer = DigestComposer(catalog=catalog, settings=Settings())
+    first = _compose(composer, seeded)
+    assert len(counting.calls) == 1 and len(counting.calls[0]) >= 2  # query and offer texts, one batch
+    again = DigestComposer(catalog=Catalog(seeded, QueryVectorCache(counting, seeded)), settings=Settings())
+    assert [s.ref for s in _compose(again, seeded).suggestions] == [s.ref for s in first.suggestions]
+    assert len(counting.calls) == 1  # a new process finds them in the database embedding cache
