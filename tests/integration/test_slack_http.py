@@ -68,6 +68,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                               embedder=HashingEmbedder())
         seed_directory(container.sessions)
         container.catalog.warm_up()
+        container.catalog.check_interval = 0.0  # look at the directory version before every search
         app = build_app(container, settings=settings, authorize=authorize_for_tests)
         with LiveServer(create_app(settings, container, slack_app=app)) as server:
             yield Stack(fake, server, container)
