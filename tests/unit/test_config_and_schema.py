@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 import models.registry  # noqa: F401
 from bot.config import ConfigError, Settings
 from models.base import Base
+from models.vectors import include_in_base_schema
 
 
 def test_settings_read_from_given_environment_only() -> None:
@@ -33,5 +34,6 @@ def test_postgres_urls_get_a_driver() -> None:
 
 def test_migrations_match_models(engine) -> None:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_in_base_schema})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
