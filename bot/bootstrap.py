@@ -69,6 +69,11 @@ def _wire_services(container: Container) -> None:
     container.services["ask"] = ask_service.ask  # container.ask(IncomingMessage) -> Reply
     container.services["act"] = ask_service.act  # container.act(ActionRequest) -> Reply
 
+    from bot.core.vector_search import build_vector_search
+
+    # container.vector_search: owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
+    container.services["vector_search"] = build_vector_search(container.settings, container.engine)
+
     from bot.core.digest_service import DigestService
 
     # container.digest: weekly digests (run by the clock process), dry run, preview, members' preferences
