@@ -102,7 +102,7 @@ class AskService:
         services: Mapping[str, Any] | None = None,
         per_kind: int = 3,
         total: int = 10,
-        pool: int = 40,
+        pool: int = 30,
     ) -> None:
         self._sessions = sessions
         self.catalog = catalog

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.messages import Suggestion
-from bot.core.profiles import Profile, load_profiles
+from bot.core.profiles import Profile, Splitter, load_profiles
 from bot.core.vectors import VectorSource
 from matching.embeddings import Embedder
 from matching.matcher import HybridMatcher
@@ -33,6 +33,21 @@ _LANG_BITS = {"en": 1, "fr": 2}
 LOOKALIKE_COSINE = 0.85
 
 
+class _Codes:
+    """A column of small categorical values as int codes, so facet masks are integer comparisons."""
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        self.index: dict[str | None, int] = {}
+        self.codes = np.fromiter((self.index.setdefault(v, len(self.index)) for v in values), np.int32, len(values))
+
+    def isin(self, wanted: Collection[str | None]) -> np.ndarray:
+        codes = [self.index[w] for w in wanted if w in self.index]
+        return np.isin(self.codes, np.asarray(codes, dtype=np.int32))
+
+    def eq(self, value: str | None) -> np.ndarray:
+        return self.codes == self.index.get(value, -1)
+
+
 @dataclass
 class Snapshot:
     """One build: profiles, the fitted matcher and the facet arrays masks are computed from."""
@@ -43,12 +58,14 @@ class Snapshot:
     index_of: dict[str, int]
     matcher: HybridMatcher
     vectors: VectorSource
-    kinds: np.ndarray  # (n,) object
-    provinces: np.ndarray  # (n,) object, None when unknown
+    kinds: _Codes
+    provinces: _Codes  # None when unknown
     lang_bits: np.ndarray  # (n,) uint8, 0 when unknown
-    delivery: np.ndarray  # (n,) object
+    delivery: _Codes
     micro: np.ndarray  # (n,) bool
     members: dict[str, list[int]] = field(default_factory=dict)  # org ref -> its items (itself, people, ...)
+    content: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # what was fitted
+    split: Splitter | None = None
     built_seconds: float = 0.0
     encoded: int = 0
 
@@ -118,7 +135,7 @@ class Catalog:
             old = self._snapshot
             if not force and old is not None and self._read_version() == old.version:
                 return False
-            self._snapshot = self._build(old)
+            self._snapshot = self._build(old, refit=force)
             return True
 
     def _read_version(self) -> int:
@@ -145,29 +162,35 @@ class Catalog:
                     self._build_lock.release()
         return self._snapshot  # type: ignore[return-value]
 
-    def _build(self, previous: Snapshot | None) -> Snapshot:
+    def _build(self, previous: Snapshot | None, *, refit: bool = False) -> Snapshot:
         started = time.perf_counter()
+        split = Splitter(previous.split if previous is not None else None)
         with self._sessions() as session, session.begin():
             version = DirectoryRepository(session).current_version()
-            everything = load_profiles(session)
+            everything = load_profiles(session, split=split)
         indexed = [p for p in everything if p.snippets]
-        snippet_texts = [s for p in indexed for s in p.snippets]
-        need_texts = [s for p in indexed for s in p.needs]
-        vectors = VectorSource.build(
-            snippet_texts + need_texts,
-            self.embedder,
-            self._sessions,
-            previous=previous.vectors if previous is not None else None,
-            show_progress=self.show_progress,
-        )
-        matrix = vectors.matrix
-        matcher = self._matcher_factory(self.embedder).fit(
-            [list(p.snippets) for p in indexed],
-            kinds=[p.kind for p in indexed],
-            snippet_vectors=matrix[: len(snippet_texts)],
-            needs=[list(p.needs) for p in indexed],
-            need_vectors=matrix[len(snippet_texts) :],
-        )
+        content = [(p.kind, p.snippets, p.needs) for p in indexed]
+        if previous is not None and not refit and content == previous.content:
+            # The version moved for something the index does not read (a title, an e-mail...): keep the fit.
+            matcher, vectors = previous.matcher, previous.vectors
+        else:
+            snippet_texts = [s for p in indexed for s in p.snippets]
+            need_texts = [s for p in indexed for s in p.needs]
+            vectors = VectorSource.build(
+                snippet_texts + need_texts,
+                self.embedder,
+                self._sessions,
+                previous=previous.vectors if previous is not None else None,
+                show_progress=self.show_progress,
+            )
+            matrix = vectors.matrix
+            matcher = self._matcher_factory(self.embedder).fit(
+                [list(p.snippets) for p in indexed],
+                kinds=[p.kind for p in indexed],
+                snippet_vectors=matrix[: len(snippet_texts)],
+                needs=[list(p.needs) for p in indexed],
+                need_vectors=matrix[len(snippet_texts) :],
+            )
         members: dict[str, list[int]] = {}
         for i, p in enumerate(indexed):
             owner = p.ref if p.ref.startswith("org:") else p.org_ref
@@ -180,21 +203,23 @@ class Catalog:
             index_of={p.ref: i for i, p in enumerate(indexed)},
             matcher=matcher,
             vectors=vectors,
-            kinds=np.array([p.kind for p in indexed], dtype=object),
-            provinces=np.array([p.province for p in indexed], dtype=object),
+            kinds=_Codes([p.kind for p in indexed]),
+            provinces=_Codes([p.province for p in indexed]),
             lang_bits=np.array([sum(_LANG_BITS.get(x, 0) for x in p.languages) for p in indexed], dtype=np.uint8),
-            delivery=np.array([p.delivery for p in indexed], dtype=object),
+            delivery=_Codes([p.delivery for p in indexed]),
             micro=np.array([bool(p.credential and "micro" in p.credential.lower()) for p in indexed], dtype=bool),
             members=members,
+            content=content,
+            split=split,
             built_seconds=time.perf_counter() - started,
-            encoded=vectors.encoded,
+            encoded=vectors.encoded if vectors is not (previous.vectors if previous else None) else 0,
         )
         logger.info(
             "catalog v%d: %d profiles, %d snippets (%d encoded) in %.2fs",
             version,
             len(indexed),
-            len(snippet_texts),
-            vectors.encoded,
+            int(matcher.snippet_vectors_.shape[0]),
+            snap.encoded,
             snap.built_seconds,
         )
         return snap
@@ -279,19 +304,17 @@ class Catalog:
         asker_ref: str | None,
         exclude: Collection[str],
     ) -> np.ndarray:
-        mask = np.isin(snap.kinds, list(kinds if kinds else DEFAULT_KINDS))
+        mask = snap.kinds.isin(list(kinds if kinds else DEFAULT_KINDS))
         if filters:
-            is_course = snap.kinds == "course"
+            is_course = snap.kinds.eq("course")
             if filters.provinces:
-                unknown = np.array([p is None for p in snap.provinces], dtype=bool)
-                mask &= unknown | np.isin(snap.provinces, list(filters.provinces))
+                mask &= snap.provinces.eq(None) | snap.provinces.isin(list(filters.provinces))
             if filters.language in _LANG_BITS:
                 mask &= (snap.lang_bits == 0) | ((snap.lang_bits & _LANG_BITS[filters.language]) > 0)
             elif filters.language == "bilingual":
                 mask &= (snap.lang_bits == 0) | (snap.lang_bits == 3)
             if filters.delivery:
-                ok = (snap.delivery == filters.delivery) | (snap.delivery == "hybrid")
-                mask &= ~is_course | ok
+                mask &= ~is_course | snap.delivery.eq(filters.delivery) | snap.delivery.eq("hybrid")
             if filters.credential:
                 mask &= ~is_course | snap.micro
         drop = list(exclude)

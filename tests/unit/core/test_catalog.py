@@ -139,3 +139,17 @@ def test_concurrent_searches_while_the_directory_changes(seeded, counting_embedd
         counts = [f.result(timeout=30) for f in futures]
     assert not errors and all(c > 0 for c in counts)
     assert "org:late" in refs(catalog.search("ultrasonic welding of battery tabs", k=3))
+
+
+def test_version_bump_without_indexed_change_keeps_the_fit(seeded, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    catalog = Catalog(seeded, counting_embedder, check_interval=0)
+    before = catalog.snapshot
+    with seeded.begin() as s:  # a change the index does not read: the website
+        DirectoryRepository(s).upsert(Organization, "weldtech", {"website": "https://weldtech.example"})
+    after = catalog.snapshot
+    assert after.version > before.version
+    assert after.matcher is before.matcher and after.encoded == 0
+    assert catalog.search(WELDING, k=3)[0].url == "https://weldtech.example" or any(
+        s.url == "https://weldtech.example" for s in catalog.search(WELDING, k=10)
+    )
+    assert catalog.refresh(force=True) and catalog.snapshot.matcher is not before.matcher  # force refits

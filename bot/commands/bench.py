@@ -1,0 +1,212 @@
+"""``clustermatch bench``: indexing throughput, query latency and memory on a scaled-up demo directory.
+
+Figures, not pass/fail: targets are re-indexing an unchanged directory at >= 10,000 profiles/s, query p95
+<= 150 ms at 10k and <= 300 ms at 100k profiles (query embedding with the real model included), peak RSS
+<= 1.5 GB at 100k. Everything runs on throwaway SQLite files in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import resource
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import ConfigError, Settings
+from bot.core.catalog import Catalog
+from bot.core.importer import import_files
+from bot.demo import demo_files
+from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
+from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from models.db import make_engine, migrate, session_factory
+
+logger = logging.getLogger(__name__)
+console = Console(stderr=True)
+
+QUESTIONS = (
+    "we need help automating TIG welding of aluminium battery trays",
+    "who can help us with machine vision inspection of painted parts",
+    "researchers working on laser powder bed fusion of titanium",
+    "predictive maintenance for CNC spindles using vibration data",
+    "collaborative robot for palletizing in a food plant",
+    "training our operators on PLC programming",
+    "funding to adopt robotics in a small machine shop",
+    "digital twin of an injection moulding line",
+    "composite layup automation for aerospace panels",
+    "cybersecurity for industrial control systems and OPC UA",
+    "reduce scrap in sheet metal stamping with process monitoring",
+    "battery cell manufacturing quality analytics",
+    "hydrogen fuel cell component machining",
+    "additive manufacturing of spare parts for mining equipment",
+    "lean manufacturing and MES rollout",
+    "micro-credential courses on industrial automation online",
+    "recycling aluminium scrap into new extrusions",
+    "AGV and AMR fleet for warehouse logistics",
+    "non-destructive testing of welds with ultrasound",
+    "AI for demand forecasting in a furniture factory",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("bench")(bench_command)
+
+
+def _rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _database(path: Path) -> sessionmaker[Session]:
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    return session_factory(engine)
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    arr = np.asarray(values)
+    return {"p50": round(float(np.percentile(arr, 50)), 1), "p95": round(float(np.percentile(arr, 95)), 1)}
+
+
+def run_bench(
+    sizes: list[int], *, queries: int, embedder: Embedder, workdir: Path, seed_files: Sequence[Path] = ()
+) -> dict[str, Any]:
+    """The measurements behind ``clustermatch bench`` (see the module docstring)."""
+    console.print("Cold index of the demo directory (empty embedding cache, real model)...")
+    seed_files = seed_files or demo_files()
+    demo_sessions = _database(workdir / "demo.sqlite3")
+    import_files(list(seed_files), sessions=demo_sessions)
+    demo = Catalog(demo_sessions, embedder, check_interval=3600)
+    started = time.perf_counter()
+    demo.refresh(force=True)
+    cold_s = time.perf_counter() - started
+    base = demo.snapshot
+    n_demo = len(base.profiles)
+    seed = seed_rows(demo_sessions)
+    texts = list(base.matcher.snippets_)
+    scale = ScaleEmbedder.from_snippets(embedder.model_id, texts, base.matcher.snippet_vectors_)
+    result: dict[str, Any] = {
+        "index": {"cold_per_s": round(n_demo / cold_s, 1), "cold_profiles": n_demo, "cold_seconds": round(cold_s, 2)},
+        "query_ms": {},
+        "sizes": {},
+    }
+    del demo, base
+    rng = np.random.default_rng(0)
+    for n in sizes:
+        console.print(f"Scale-up to {n:,} profiles: writing rows and filling the embedding cache...")
+        path = workdir / f"scale-{n}.sqlite3"
+        sessions = _database(path)
+        build_scaled(sessions, seed, n)
+        Catalog(sessions, scale).refresh(force=True)  # fills the cache with derived vectors (not timed)
+        gc.collect()
+
+        guarded = _Guarded(embedder)
+        catalog = Catalog(sessions, guarded, check_interval=3600)
+        started = time.perf_counter()
+        catalog.refresh(force=True)  # a restart: every vector from the embedding cache table
+        restart_s = time.perf_counter() - started
+        profiles = len(catalog.snapshot.profiles)
+        started = time.perf_counter()
+        catalog.refresh(force=True)  # the directory version moved but nothing changed: re-index
+        reindex_s = time.perf_counter() - started
+
+        guarded.allow = True  # from here on, queries are encoded by the real model
+        catalog.search(QUESTIONS[0], k=40)
+        times = []
+        for i in range(queries):
+            q = QUESTIONS[i % len(QUESTIONS)]
+            if i >= len(QUESTIONS):  # vary the text so nothing is answered from a warm path
+                q = f"{q} {rng.choice(['please', 'for our plant', 'in Ontario', 'urgently', 'at low volume'])}"
+            started = time.perf_counter()
+            catalog.search(q, k=40)
+            times.append((time.perf_counter() - started) * 1000)
+        result["query_ms"][str(n)] = _percentiles(times)
+        result["sizes"][str(n)] = {
+            "profiles": profiles,
+            "snippets": int(catalog.snapshot.matcher.snippet_vectors_.shape[0]),
+            "restart_from_cache_per_s": round(profiles / restart_s, 1),
+            "reindex_unchanged_per_s": round(profiles / reindex_s, 1),
+            "peak_rss_mb_so_far": round(_rss_mb(), 1),
+        }
+        result["index"]["cached_per_s"] = round(profiles / reindex_s, 1)
+        result["index"]["cached_restart_per_s"] = round(profiles / restart_s, 1)
+        result["index"]["cached_at_profiles"] = profiles
+        del catalog
+        gc.collect()
+    result["peak_rss_mb"] = round(_rss_mb(), 1)
+    return result
+
+
+class _Guarded:
+    """The real model, refusing to encode until ``allow``: proves the cached indexing embeds nothing."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self.allow = False
+
+    def encode(self, texts: Any) -> np.ndarray:
+        if not self.allow:
+            raise AssertionError(f"indexing from the cache tried to encode {len(texts)} texts")
+        return self.inner.encode(texts)
+
+
+def bench_command(
+    sizes: Annotated[str, typer.Option(help="Comma-separated directory sizes (profiles).")] = "10000,100000",
+    queries: Annotated[int, typer.Option(help="Queries timed at each size.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Index throughput (cold and cached), query latency p50/p95 per size, and peak RSS."""
+    try:
+        settings = Settings.from_env()
+        wanted = [int(s.replace("_", "").strip()) for s in sizes.split(",") if s.strip()]
+    except (ConfigError, ValueError) as exc:
+        console.print(f"[red]Bad setting:[/red] {exc} (--sizes takes e.g. 10000,100000)", highlight=False)
+        raise typer.Exit(2) from None
+    if not wanted or min(wanted) < 1 or queries < 1:
+        console.print("[red]--sizes needs positive sizes and --queries at least 1[/red]")
+        raise typer.Exit(2)
+    if not all(p.is_file() for p in demo_files()):
+        console.print("[red]The demo directory files are missing (bot/demo/*.jsonl).[/red]")
+        raise typer.Exit(1)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model_path or None, verify=settings.verify_model_sha256)
+    embedder.warm_up()
+    with tempfile.TemporaryDirectory(prefix="clustermatch-bench-") as tmp:
+        result = run_bench(wanted, queries=queries, embedder=embedder, workdir=Path(tmp))
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    table = Table(title="clustermatch bench")
+    table.add_column("profiles", justify="right")
+    table.add_column("snippets", justify="right")
+    table.add_column("query p50 / p95 ms", justify="right")
+    table.add_column("re-index unchanged /s", justify="right")
+    table.add_column("restart from cache /s", justify="right")
+    for n, row in result["sizes"].items():
+        q = result["query_ms"][n]
+        table.add_row(
+            f"{row['profiles']:,}",
+            f"{row['snippets']:,}",
+            f"{q['p50']} / {q['p95']}",
+            f"{row['reindex_unchanged_per_s']:,.0f}",
+            f"{row['restart_from_cache_per_s']:,.0f}",
+        )
+    out = Console()
+    out.print(table)
+    idx = result["index"]
+    out.print(
+        f"Cold index (demo, empty cache, real model): {idx['cold_per_s']:,} profiles/s "
+        f"({idx['cold_profiles']} profiles in {idx['cold_seconds']} s)"
+    )
+    out.print(f"Peak RSS: {result['peak_rss_mb']:,} MB")
