@@ -25,6 +25,7 @@ from microsoft_agents.hosting.core import (
     TurnContext,
     TurnState,
 )
+from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from bot.config import ConfigError, Settings
@@ -75,6 +76,16 @@ def connection_manager(settings: Settings) -> Connections:
     )
 
 
+def host_validator(settings: Settings) -> OutboundHostValidator:
+    """Which ``serviceUrl`` hosts inbound activities may name: Microsoft's (the SDK's list) for a registered bot.
+
+    It also rejects an activity whose ``serviceUrl`` host differs from the one in its token, so a forged
+    activity cannot make the bot post (with its token) to another server. Off in local anonymous mode,
+    where the Agents Playground serves on localhost.
+    """
+    return OutboundHostValidator(enabled=not settings.teams_anonymous)
+
+
 def build_teams(
     container: Any,
     *,
@@ -93,7 +104,7 @@ def build_teams(
         authorization=Authorization(storage=storage, connection_manager=connections),
         agent_name="clustermatch",
     )
-    adapter = CloudAdapter(connection_manager=connections)
+    adapter = CloudAdapter(connection_manager=connections, host_validator=host_validator(settings))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         logger.exception("Teams adapter error", exc_info=error)

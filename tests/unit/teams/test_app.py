@@ -10,7 +10,7 @@ from microsoft_agents.hosting.core import AnonymousTokenProvider
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import ConfigError, Settings
-from bot.teams.app import auth_configuration, connection_manager, teams_runtime
+from bot.teams.app import auth_configuration, connection_manager, host_validator, teams_runtime
 
 APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -51,3 +51,11 @@ def test_one_runtime_per_container(sessions: sessionmaker[Session]) -> None:
     first = teams_runtime(container)
     assert teams_runtime(container) is first and container.services["teams"] is first
     assert first.sender is teams_runtime(container).sender
+
+
+def test_a_registered_bot_accepts_only_microsoft_service_urls() -> None:
+    strict = host_validator(Settings(teams_app_id=APP_ID, teams_app_password="secret"))
+    assert strict.is_allowed("https://smba.trafficmanager.net/amer/")
+    for forged in ("https://attacker.example/", "http://169.254.169.254/latest/", "http://localhost:3978/"):
+        assert not strict.is_allowed(forged), forged
+    assert host_validator(Settings(teams_anonymous=True)).is_allowed("http://localhost:3978/")
