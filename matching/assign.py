@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from ortools.graph.python import min_cost_flow
 
 from matching.bmatching import max_weight_b_matching
@@ -34,10 +35,10 @@ Cover = Literal["both", "left", "right"]
 class AssignmentResult:
     """Chosen pairs ``(i[p], j[p])`` with ``score[p]`` (``pinned[p]`` for staff pins) and how fair the outcome is.
 
-    ``coverage`` = covered / eligible, where eligible members have capacity and at least one allowed candidate
-    at or above the threshold (or a pin). ``worst_off_best_score`` is the lowest, over eligible members, of
-    their best suggested score (0 if one got none; NaN when nobody is eligible). ``min_shortfall`` counts
-    introductions missing to reach the requested minimum loads (0 when they were feasible).
+    ``coverage`` = covered / eligible, where eligible members have a pin or at least one allowed candidate at
+    or above the threshold with room left on both sides after the pins. ``worst_off_best_score`` is the lowest,
+    over eligible members, of their best suggested score (0 if one got none; NaN when nobody is eligible).
+    ``min_shortfall`` counts introductions missing to reach the requested minimum loads (0 when feasible).
     """
 
     i: np.ndarray
@@ -288,9 +289,9 @@ def _summarise(prob: _Problem, chosen: np.ndarray, symmetric: bool, status: str,
 
 def assign_bipartite(
     i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n_left: int, n_right: int,
-    capacity_left: int | np.ndarray, capacity_right: int | np.ndarray,
-    min_left: int | np.ndarray | None = None, min_right: int | np.ndarray | None = None,
-    pins: np.ndarray | None = None, exclusions: np.ndarray | None = None, threshold: float = 0.0,
+    capacity_left: ArrayLike, capacity_right: ArrayLike,
+    min_left: ArrayLike | None = None, min_right: ArrayLike | None = None,
+    pins: ArrayLike | None = None, exclusions: ArrayLike | None = None, threshold: float = 0.0,
     top_k: int | None = None, mode: Mode = "total", cover: Cover = "both", scale: float = 10_000,
 ) -> BipartiteAssignment:
     """Optimal introductions between two sides (left ``i`` × right ``j``), e.g. manufacturers × providers.
@@ -323,8 +324,8 @@ def assign_bipartite(
 
 
 def match_members(
-    i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n_members: int, capacity: int | np.ndarray,
-    minimum: int | np.ndarray | None = None, pins: np.ndarray | None = None, exclusions: np.ndarray | None = None,
+    i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n_members: int, capacity: ArrayLike,
+    minimum: ArrayLike | None = None, pins: ArrayLike | None = None, exclusions: ArrayLike | None = None,
     threshold: float = 0.0, top_k: int | None = None, mode: Mode = "total", mip_rel_gap: float = 1e-6,
     time_limit: float | None = None,
 ) -> MemberMatching:
@@ -346,9 +347,9 @@ def match_members(
 
 
 def greedy_assignment(
-    i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n_left: int, capacity_left: int | np.ndarray,
-    n_right: int | None = None, capacity_right: int | np.ndarray | None = None, pins: np.ndarray | None = None,
-    exclusions: np.ndarray | None = None, threshold: float = 0.0, top_k: int | None = None,
+    i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n_left: int, capacity_left: ArrayLike,
+    n_right: int | None = None, capacity_right: ArrayLike | None = None, pins: ArrayLike | None = None,
+    exclusions: ArrayLike | None = None, threshold: float = 0.0, top_k: int | None = None,
 ) -> AssignmentResult:
     """Greedy baseline (best score first): bipartite when ``n_right`` is given, otherwise member ↔ member."""
     started = time.perf_counter()
