@@ -112,8 +112,8 @@ def build_teams(
 
     adapter.on_turn_error = on_turn_error  # the SDK default would echo the exception text to the member
     accounts = TeamsAccounts(container.sessions)
-    handlers.register(agent, container, accounts)
     sender = TeamsSender(adapter, accounts, app_id=settings.teams_app_id, policy=policy)
+    handlers.register(agent, container, accounts, sender)
     return TeamsRuntime(agent, adapter, connections.get_default_connection_configuration(), accounts, sender)
 
 

@@ -21,10 +21,12 @@ from bot.core.errors import UserFacingError
 from bot.core.messages import ActionRequest, IncomingMessage, Reply
 from bot.teams import profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
+from bot.teams.proactive import TeamsSender
 from bot.teams.render import card_activity, text_activity, to_activity
 
 logger = logging.getLogger(__name__)
 
+SENT_PRIVATELY = "I answered you in our 1:1 chat."
 APOLOGY = (
     "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
     "please try again in a minute."
@@ -41,13 +43,12 @@ class CoreServices(Protocol):
     def act(self, request: ActionRequest) -> Reply: ...
 
 
-async def _call_core(context: TurnContext, func: Callable[[Any], Reply], argument: Any) -> None:
-    """Run one core use case off the event loop and send its reply (or its ``UserFacingError``) as a card."""
+async def _call_core(func: Callable[[Any], Reply], argument: Any) -> Reply:
+    """Run one core use case off the event loop; its ``UserFacingError`` becomes the reply."""
     try:
-        reply = await asyncio.to_thread(func, argument)
+        return await asyncio.to_thread(func, argument)
     except UserFacingError as exc:
-        reply = Reply(text=exc.message)
-    await context.send_activity(to_activity(reply))
+        return Reply(text=exc.message)
 
 
 async def _replace_or_send(context: TurnContext, activity: Activity) -> None:
@@ -71,8 +72,24 @@ def _is_profile_command(context: TurnContext) -> bool:
     return bool(profile.COMMAND.match(translate.to_incoming(activity).text))
 
 
-def register(agent: AgentApplication[TurnState], core: CoreServices, accounts: TeamsAccounts) -> None:
+def register(
+    agent: AgentApplication[TurnState], core: CoreServices, accounts: TeamsAccounts, sender: TeamsSender
+) -> None:
     """Attach every route and hook to ``agent``."""
+
+    async def answer(context: TurnContext, reply: Reply) -> None:
+        """Send the reply; one meant for the member only (``ephemeral``) asked in a channel goes to their 1:1 chat.
+
+        Teams has no per-member messages in channels, so a saved list or a "not relevant" confirmation would
+        otherwise be shown to everyone. If the 1:1 chat cannot be reached, the answer stays in the thread.
+        """
+        data = translate.activity_dict(context.activity)
+        if reply.ephemeral and translate.conversation_type_of(data) != PERSONAL:
+            account = await asyncio.to_thread(accounts.get, translate.tenant_of(data), translate.user_id_of(data))
+            if account is not None and (await sender.send_async(account, reply)).ok:
+                await context.send_activity(text_activity(SENT_PRIVATELY))
+                return
+        await context.send_activity(to_activity(reply))
 
     async def remember_sender(context: TurnContext, state: TurnState) -> bool:
         """Before every turn: keep the sender's conversation reference and ``serviceUrl`` current."""
@@ -126,13 +143,13 @@ def register(agent: AgentApplication[TurnState], core: CoreServices, accounts: T
         if request is None:
             await context.send_activity(to_activity(Reply(text=texts.UNKNOWN_ACTION)))
             return
-        await _call_core(context, core.act, request)
+        await answer(context, await _call_core(core.act, request))
 
     async def on_message(context: TurnContext, state: TurnState) -> None:
         if translate.submitted_value(context.activity) is not None and not (context.activity.text or "").strip():
             await on_card_submit(context, state, context.activity.value)
             return
-        await _call_core(context, core.ask, translate.to_incoming(context.activity))
+        await answer(context, await _call_core(core.ask, translate.to_incoming(context.activity)))
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         logger.exception("Teams turn failed", exc_info=error)

@@ -195,6 +195,9 @@ class TeamsSender:
                     logger.warning("teams send to account %s failed: %s", account_id, type(exc).__name__)
                     return SendResult("failed", attempts=attempt, error=type(exc).__name__)
                 await self._sleep(self._delay(attempt, None))
+            except Exception as exc:  # a sender reports, it never raises into digests or introductions
+                logger.exception("teams send to account %s failed unexpectedly", account_id)
+                return SendResult("failed", attempts=attempt, error=type(exc).__name__)
 
     def _delay(self, attempt: int, server_hint: float | None) -> float:
         """Exponential backoff with jitter (half fixed, half random); never shorter than ``Retry-After``."""

@@ -16,6 +16,7 @@ from microsoft_agents.hosting.core import (
 
 from bot.core.messages import ActionRequest, IncomingMessage, Reply, Section, Suggestion
 
+SAVED_LIST = "Your saved matches:\n1. WeldTech Automation"
 BOT_APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
 TEAMS_SAMPLES = Path(__file__).resolve().parents[4] / "shared/eval-data/slack-teams-samples/teams"
 
@@ -62,6 +63,8 @@ class FakeCore:
         self.asked.append(incoming)
         if self.raise_on_ask is not None:
             raise self.raise_on_ask
+        if incoming.text == "saved":  # the member's own list: for their eyes only
+            return Reply(text=SAVED_LIST, ephemeral=True)
         suggestions = (
             Suggestion(
                 ref="person:r-7",

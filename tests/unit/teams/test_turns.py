@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 import pytest
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.teams.app import TeamsRuntime
-from bot.teams.handlers import APOLOGY
+from bot.teams.handlers import APOLOGY, SENT_PRIVATELY
 from models.directory import PlatformAccount
 from tests.unit.teams.cards import assert_valid_card, cards_in, submit_actions, texts_of
-from tests.unit.teams.support import FakeCore, load_sample
+from tests.unit.teams.fake_connector import FakeConnector
+from tests.unit.teams.support import SAVED_LIST, FakeCore, load_sample
 
 PERSONAL_2019 = "msteams-docs/inbound_message_personal_2019.json"
 PERSONAL_2017 = "msteams-docs/inbound_message_personal_2017.json"
@@ -195,3 +197,50 @@ def test_activities_from_bots_store_no_account(
     sample["from"]["role"] = role
     _run(_adapter_for(sample), runtime, sample)
     assert _accounts(sessions) == []
+
+
+def _channel(sample: dict[str, Any], text: str) -> dict[str, Any]:
+    sample = copy.deepcopy(sample)
+    sample["conversation"] = {
+        "conversationType": "channel",
+        "id": "19:general@thread.skype;messageid=7",
+        "tenantId": TENANT,
+    }
+    sample["text"] = f"<at>Imported Bot</at> {text}"
+    sample["entities"] = [{"type": "mention", "text": "<at>Imported Bot</at>", "mentioned": sample["recipient"]}]
+    return sample
+
+
+def test_member_only_answers_asked_in_a_channel_go_to_the_1to1_chat(
+    runtime: TeamsRuntime, connector: FakeConnector
+) -> None:
+    personal = load_sample(PERSONAL_2019)
+    personal["serviceUrl"] = connector.url
+    _run(_adapter_for(personal), runtime, personal)  # the member has written to the bot 1:1 before
+    connector.calls.clear()
+    channel = _channel(personal, "saved")
+
+    [in_channel] = _run(_adapter_for(channel), runtime, channel)
+
+    assert in_channel["text"] == SENT_PRIVATELY  # nothing of the list shows in the channel
+    [private] = connector.messages
+    assert private.path == f"/v3/conversations/{personal['conversation']['id']}/activities"
+    assert SAVED_LIST in texts_of(private.card)
+
+
+def test_member_only_answers_stay_in_the_thread_when_no_1to1_chat_can_be_opened(
+    runtime: TeamsRuntime, connector: FakeConnector
+) -> None:
+    channel = _channel(load_sample(PERSONAL_2019), "saved")
+    channel["serviceUrl"] = connector.url
+
+    [in_channel] = _run(_adapter_for(channel), runtime, channel)
+
+    assert SAVED_LIST in texts_of(cards_in(in_channel)[0])  # local anonymous mode cannot open chats
+
+
+def test_everyone_sees_ordinary_answers_in_the_channel(runtime: TeamsRuntime, connector: FakeConnector) -> None:
+    channel = _channel(load_sample(PERSONAL_2019), "welding cobots")
+    channel["serviceUrl"] = connector.url
+    [in_channel] = _run(_adapter_for(channel), runtime, channel)
+    assert "Dr. Ana Ruiz" in texts_of(cards_in(in_channel)[0]) and connector.calls == []
