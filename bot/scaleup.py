@@ -102,7 +102,7 @@ def build_scaled(sessions: sessionmaker[Session], seed: dict[type[Any], list[dic
 class ScaleEmbedder:
     """Vectors for synthetic snippets from the real vectors of the sentences they are made of."""
 
-    def __init__(self, model_id: str, dim: int, sentence_vectors: dict[str, np.ndarray], noise: float = 0.02) -> None:
+    def __init__(self, model_id: str, dim: int, sentence_vectors: dict[str, np.ndarray], noise: float = 0.15) -> None:
         self.model_id = model_id
         self.dim = dim
         self._vectors = sentence_vectors
@@ -126,6 +126,6 @@ class ScaleEmbedder:
             found = [self._vectors[s] for s in sentences(text) if s in self._vectors] or [
                 self._vectors.get(text, self._fallback[seed % len(self._fallback)])
             ]
-            v = np.mean(found, axis=0) + rng.normal(0.0, self.noise, self.dim)
+            v = np.mean(found, axis=0) + rng.normal(0.0, self.noise / np.sqrt(self.dim), self.dim)  # |noise| ~ 0.15
             out[row] = v / max(float(np.linalg.norm(v)), 1e-12)
         return out
