@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-#: Teams drops messages above ~40 KB; keep the card well under, leaving room for the envelope.
-MAX_CARD_BYTES = 28_000
+#: Teams refuses bot messages above about 28 KB (card, summary and envelope together): card ≤ 24 KB,
+#: summary and card fallback text ≤ 1,500 characters each.
+MAX_CARD_BYTES = 24_000
+MAX_SUMMARY = 1_500
 MAX_TITLE = 200
 MAX_SUBTITLE = 300
 MAX_REASON = 700
@@ -121,7 +123,7 @@ def card(
     if actions:
         content["actions"] = actions
     if fallback_text:
-        content["fallbackText"] = _cut(fallback_text, MAX_TEXT)
+        content["fallbackText"] = _cut(fallback_text, MAX_SUMMARY)
     return content
 
 
@@ -174,7 +176,7 @@ def card_activity(content: dict[str, Any], *, summary: str = "") -> Activity:
     attachment: Attachment = CardFactory.adaptive_card(content)
     activity = Activity(type=ActivityTypes.message, attachments=[attachment])
     if summary:
-        activity.summary = _cut(summary, MAX_TEXT)
+        activity.summary = _cut(summary, MAX_SUMMARY)
     return activity
 
 

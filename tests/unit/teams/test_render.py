@@ -74,6 +74,8 @@ def test_long_answers_are_trimmed_below_the_message_limit_and_stay_valid() -> No
     card = reply_card(reply)
     assert_valid_card(card)
     assert len(json.dumps(card, ensure_ascii=False).encode()) <= MAX_CARD_BYTES
+    message = to_activity(reply).model_dump(by_alias=True, exclude_none=True, mode="json")
+    assert len(json.dumps(message, ensure_ascii=False).encode()) <= 28_000  # what Teams accepts from a bot
     shown = texts_of(card)
     assert any(t.endswith("more not shown here: ask a narrower question to see them.") for t in shown)
     assert len(shown[0]) == MAX_TEXT and shown[1] == texts.HEADING_TECH_FIRMS and len(shown[2]) == MAX_TITLE
