@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +128,8 @@ class HashingEmbedder:
     """Deterministic offline bag-of-words embedder for unit tests (same protocol as the real one)."""
 
     def __init__(self, n_features: int = 512) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer  # imported here: CLI start-up stays fast
+
         self.dim = n_features
         self.model_id = f"hashing-{n_features}"
         self._vectorizer = HashingVectorizer(n_features=n_features, alternate_sign=False, norm="l2")
