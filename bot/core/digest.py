@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from bot.config import Settings
 from bot.core import digest_texts as t
@@ -36,7 +37,9 @@ from models.repositories import DirectoryRepository
 logger = logging.getLogger(__name__)
 
 DIGEST_ACTIONS = (REQUEST_INTRO, NOT_RELEVANT)
-POOL = 30  # candidates asked from the engine per member
+POOL = 12  # candidates asked from the engine per member (twice the items a digest shows)
+NEED_HELPERS = 25  # members offered each open need: the best-ranked people and organisations
+HELPER_KINDS = tuple(k for k in DEFAULT_KINDS if k not in ("course", "funding_stream"))
 GROUP_OF = {"course": "course", "funding_stream": "funding", "need": "need"}
 GROUP_HEADINGS = (("directory", t.HEADING_NEW), ("need", "Member needs you could help with"),
                   ("course", t.HEADING_COURSES), ("funding", t.HEADING_FUNDING))
@@ -103,6 +106,7 @@ class DigestComposer:
         self.settings = settings
         self.services = services if services is not None else {}
         self._freshness: Freshness | None = None
+        self._needs: tuple[int, dict[str, list[Suggestion]]] | None = None
         self._lock = threading.Lock()
 
     # -- the delivery runner's entry point ------------------------------------------------------------
@@ -133,7 +137,11 @@ class DigestComposer:
         self._prime(members.values())
         fresh = self.freshness(session)
         intros = self.intros()
-        return {aid: self.compose_member(m, fresh, now, session=session, intros=intros) for aid, m in members.items()}
+        # One BLAS thread: the engine's matrix-vector products are small, and a multi-threaded OpenBLAS
+        # spends far longer synchronising its threads than computing them (measured ~100x slower on 2 cores).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return {aid: self.compose_member(m, fresh, now, session=session, intros=intros)
+                    for aid, m in members.items()}
 
     def compose_member(
         self, member: Member, fresh: Freshness, now: datetime, *, session: Session | None = None,
@@ -171,12 +179,36 @@ class DigestComposer:
                     excluded.add(ref)
         found = self.catalog.search(member.query, kinds=DEFAULT_KINDS, k=POOL, asker_ref=member.asker_ref,
                                     exclude=excluded, avoid=member.dismissed)
-        if member.offer and any(r.startswith("need:") and r not in excluded for r in fresh.updated):
-            needs = self.catalog.search(member.offer, kinds=("need",), k=3, asker_ref=member.asker_ref,
-                                        exclude=excluded, avoid=member.dismissed)
-            found = _interleave(found, needs)
+        if member.asker_ref:
+            own = self.catalog.profile(member.asker_ref)
+            helpers = self.need_matches(fresh)
+            mine = [*helpers.get(member.asker_ref, ()), *(helpers.get(own.org_ref, ()) if own and own.org_ref else ())]
+            mine.sort(key=lambda s: -s.score)
+            found = _interleave(found, [s for s in mine if s.ref not in excluded][:2])
         chosen = select_diverse(found, self.settings.digest_max_items)
         return [_for_digest(s, fresh, today) for s in chosen]
+
+    def need_matches(self, fresh: Freshness) -> dict[str, list[Suggestion]]:
+        """``{member profile ref: open needs they could help with}``, best first.
+
+        Asked the natural way round, once per directory version: for each open need, the engine ranks the
+        people and organisations who could help (the poster's organisation excluded). A member's digest
+        then offers the needs that ranked them highly: one search per need, not one per member.
+        """
+        with self._lock:
+            if self._needs is not None and self._needs[0] == fresh.version:
+                return self._needs[1]
+        out: dict[str, list[Suggestion]] = {}
+        snapshot = self.catalog.snapshot
+        for need in (p for p in snapshot.profiles if p.kind == "need" and p.snippets):
+            for hit in self.catalog.search(" ".join(need.snippets), kinds=HELPER_KINDS, k=NEED_HELPERS,
+                                           asker_ref=need.org_ref):
+                out.setdefault(hit.ref, []).append(Suggestion(
+                    ref=need.ref, kind=need.kind, title=need.title, subtitle=need.subtitle, score=hit.score,
+                    reason=need.snippets[0], shared_terms=hit.shared_terms, url=need.url))
+        with self._lock:
+            self._needs = (fresh.version, out)
+        return out
 
     # -- helpers --------------------------------------------------------------------------------------
     def _prime(self, members: Iterable[Member]) -> None:
@@ -188,7 +220,20 @@ class DigestComposer:
         for m in members:
             own = self.catalog.profile(m.asker_ref) if m.asker_ref else None
             texts.extend(x for x in (m.query, m.offer, own.offer if own is not None else "") if x)
+        texts.extend(self.need_query_texts())
         prime(texts)
+
+    def need_query_texts(self) -> list[str]:
+        """What ``need_matches`` asks the engine: each open need, and its poster's offer (reciprocity)."""
+        if self._needs is not None and self._needs[0] == self.catalog.snapshot.version:
+            return []
+        texts = []
+        for need in (p for p in self.catalog.snapshot.profiles if p.kind == "need" and p.snippets):
+            texts.append(" ".join(need.snippets))
+            poster = self.catalog.profile(need.org_ref) if need.org_ref else None
+            if poster is not None and poster.offer:
+                texts.append(poster.offer)
+        return texts
 
     def freshness(self, session: Session) -> Freshness:
         version = DirectoryRepository(session).current_version()
