@@ -164,6 +164,20 @@ def test_channel_message_never_replaces_a_personal_reference(
     assert account.conversation_ref["serviceUrl"] == moved  # refreshed from the channel activity all the same
 
 
+def test_install_stores_the_reference_and_reactivates(runtime: TeamsRuntime, sessions: sessionmaker[Session]) -> None:
+    installed = load_sample(PERSONAL_2019)
+    for key in ("text", "textFormat", "entities"):
+        installed.pop(key)
+    installed.update(type="installationUpdate", action="add")
+    removed = {**installed, "action": "remove"}
+
+    assert _run(_adapter_for(installed), runtime, installed, removed, installed) == []  # no chatter
+
+    [account] = _accounts(sessions)
+    assert account.active is True and account.user_id == JANE_AAD
+    assert account.conversation_ref["conversation"]["id"] == installed["conversation"]["id"]
+
+
 def test_uninstall_marks_the_account_inactive(runtime: TeamsRuntime, sessions: sessionmaker[Session]) -> None:
     hello = load_sample(PERSONAL_2019)
     removed = load_sample(PERSONAL_2019)
