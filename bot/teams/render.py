@@ -80,8 +80,9 @@ def _safe_url(url: str | None) -> str | None:
 
 def suggestion_item(suggestion: Suggestion, query_id: str | None) -> dict[str, Any]:
     """One match: title, kind and affiliation, why it matched, shared terms, its buttons."""
+    # the core's subtitle already names the kind where it matters (organizations, funding); else the kind
     label = texts.KIND_LABELS.get(suggestion.kind, suggestion.kind.replace("_", " "))
-    subtitle = " · ".join(part for part in (label, _cut(suggestion.subtitle, MAX_SUBTITLE)) if part)
+    subtitle = _cut(suggestion.subtitle, MAX_SUBTITLE) or label
     items: list[dict[str, Any]] = [
         {
             "type": "RichTextBlock",
@@ -132,7 +133,10 @@ def _size(content: dict[str, Any]) -> int:
 
 
 def _intro(reply: Reply) -> str:
-    """The answer's opening sentence: ``reply.text`` without the notice and the plain-text list of matches."""
+    """The answer's opening sentence: the core's ``meta["intro"]``, else ``reply.text`` without the notice
+    and the plain-text list of matches."""
+    if reply.sections and reply.meta.get("intro"):
+        return reply.meta["intro"]
     text = reply.text
     if reply.notice and text.startswith(reply.notice):
         text = text[len(reply.notice) :].lstrip("\n")

@@ -108,3 +108,11 @@ def test_text_only_reply_and_activity_envelope() -> None:
 def test_the_card_lint_rejects_invalid_cards(broken: dict) -> None:
     with pytest.raises(AssertionError):
         assert_valid_card(broken)
+
+
+def test_intro_from_the_core_and_kind_when_there_is_no_subtitle() -> None:
+    reply = _reply(_suggestion(1, subtitle=""))
+    reply = Reply(text=reply.text, sections=reply.sections, query_id="q", meta={"intro": "Matches for you:"})
+    shown = texts_of(reply_card(reply))
+    assert shown[0] == "Matches for you:"
+    assert "  technology firm" in shown  # the subtitle line falls back to the kind
