@@ -22,7 +22,8 @@ def mmr(
     a course follows an organisation rather than a third organisation.
 
     Args:
-        relevance: shape ``(m,)``, the pool's relevance (any scale; min-max normalised here).
+        relevance: shape ``(m,)``, the pool's relevance, >= 0 (divided by its maximum here, so the scale
+            does not matter but the ratios do).
         vectors: shape ``(m, dim)``, L2-normalised item vectors.
         k: how many to pick (at most ``m``).
         lam: diversity weight in [0, 1]; 0 keeps the relevance order.
@@ -36,9 +37,9 @@ def mmr(
     k = min(k, m)
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    rel = relevance.astype(np.float64)
-    span = rel.max() - rel.min()
-    rel = (rel - rel.min()) / span if span > 1e-12 else np.ones(m)
+    rel = np.clip(relevance.astype(np.float64), 0.0, None)
+    top = rel.max()
+    rel = rel / top if top > 1e-12 else np.ones(m)
     sim = np.clip(vectors.astype(np.float64) @ vectors.T.astype(np.float64), -1.0, 1.0)
     if kinds is not None and kind_weight > 0:
         same = (kinds[:, None] == kinds[None, :]).astype(np.float64)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_evidence"]
+__all__ = ["split_evidence", "item_snippets"]
 
 # A sentence ends at . ! ? or ; followed by space, or at a line break (bullet lists, CSV cells).
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
@@ -66,3 +66,16 @@ def split_evidence(text: str, max_words: int = 180) -> list[str]:
     if current:
         snippets.append(" ".join(current))
     return snippets
+
+
+def item_snippets(title: str, text: str, max_words: int = 180) -> list[str]:
+    """Evidence snippets of one directory item: its title leads, then its text.
+
+    The same function serves the product index and ``clustermatch eval``, so the evaluation measures what
+    members get.
+    """
+    title, text = title.strip(), text.strip()
+    if title and text:
+        sep = " " if title[-1] in ".!?:;" else ". "
+        return split_evidence(f"{title}{sep}{text}", max_words)
+    return split_evidence(title or text, max_words)

@@ -9,20 +9,43 @@ from matching.text import STOP_WORDS, stem, words
 __all__ = ["shared_terms", "best_overlap"]
 
 
-def _grams(text: str) -> list[tuple[tuple[str, ...], str]]:
-    """(stemmed 1-2-gram, surface form) pairs of ``text``; stop words break bigrams."""
-    toks = words(text)
-    out: list[tuple[tuple[str, ...], str]] = []
-    prev: tuple[str, str] | None = None
-    for w in toks:
+def _runs(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of (stem, surface) content words; stop words and bare numbers break a run."""
+    runs: list[list[tuple[str, str]]] = [[]]
+    for w in words(text):
         if w in STOP_WORDS or w.isdigit():
-            prev = None
+            if runs[-1]:
+                runs.append([])
             continue
-        s = stem(w)
-        out.append(((s,), w))
-        if prev is not None:
-            out.append(((prev[0], s), f"{prev[1]} {w}"))
-        prev = (s, w)
+        runs[-1].append((stem(w), w))
+    return [r for r in runs if r]
+
+
+def _query_grams(texts: Iterable[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    unigrams: set[str] = set()
+    bigrams: set[tuple[str, str]] = set()
+    for text in texts:
+        for run in _runs(text):
+            unigrams.update(s for s, _ in run)
+            bigrams.update((a[0], b[0]) for a, b in zip(run, run[1:], strict=False))
+    return unigrams, bigrams
+
+
+def _shared_phrases(
+    run: list[tuple[str, str]], unigrams: set[str], bigrams: set[tuple[str, str]]
+) -> list[tuple[tuple[str, ...], str]]:
+    """Maximal stretches of ``run`` whose consecutive word pairs the query also has, plus lone shared words."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    cur: list[tuple[str, str]] = []
+    for tok in run:
+        if cur and (cur[-1][0], tok[0]) in bigrams:
+            cur.append(tok)
+            continue
+        if cur:
+            out.append((tuple(s for s, _ in cur), " ".join(w for _, w in cur)))
+        cur = [tok] if tok[0] in unigrams else []
+    if cur:
+        out.append((tuple(s for s, _ in cur), " ".join(w for _, w in cur)))
     return out
 
 
@@ -36,27 +59,28 @@ def shared_terms(
 ) -> tuple[str, ...]:
     """Terms both sides use, rarest first, as the item spells them.
 
-    A shared bigram scores the sum of its words' IDF and hides its two words; terms whose IDF is below
-    ``min_idf`` (in about a third of the items or more) are too common to explain anything.
+    Shared words that are adjacent on both sides are reported as one phrase ("programmable logic
+    controllers") scoring the sum of its words' IDF, and hide those words; a word whose IDF is below
+    ``min_idf`` (found in about a third of the items or more) is too common to explain anything.
 
     Args:
         query_texts: the question (and its expansions: "CNC" also matches "computer numerical control").
         item_texts: the item's evidence snippets.
         idf: IDF of a stemmed word (the lexical index's).
         max_terms: at most this many terms.
-        min_idf: drop terms rarer-than-nothing.
+        min_idf: IDF floor for a word to count.
 
     Returns:
         Up to ``max_terms`` surface forms, e.g. ``("tig welding", "aluminium")``.
     """
-    query_grams = {g for text in query_texts for g, _ in _grams(text)}
-    if not query_grams:
+    unigrams, bigrams = _query_grams(query_texts)
+    if not unigrams:
         return ()
     found: dict[tuple[str, ...], str] = {}
     for text in item_texts:
-        for gram, surface in _grams(text):
-            if gram in query_grams and gram not in found:
-                found[gram] = surface
+        for run in _runs(text):
+            for gram, surface in _shared_phrases(run, unigrams, bigrams):
+                found.setdefault(gram, surface)
     scored = []
     for gram, surface in found.items():
         weights = [idf(s) for s in gram]
@@ -67,10 +91,9 @@ def shared_terms(
     covered: set[str] = set()
     out: list[str] = []
     for _, gram, surface in scored:
-        if len(gram) == 1 and gram[0] in covered:
+        if set(gram) <= covered:
             continue
-        if len(gram) == 2:
-            covered.update(gram)
+        covered.update(gram)
         out.append(surface)
         if len(out) == max_terms:
             break
@@ -79,10 +102,10 @@ def shared_terms(
 
 def best_overlap(query_texts: Iterable[str], item_texts: Sequence[str], idf: Callable[[str], float]) -> int:
     """Index of the snippet sharing the most IDF weight with the query (the lexical evidence); 0 if none."""
-    query_stems = {g[0] for text in query_texts for g, _ in _grams(text) if len(g) == 1}
+    query_stems, _ = _query_grams(query_texts)
     best, best_score = 0, 0.0
     for i, text in enumerate(item_texts):
-        stems = {g[0] for g, _ in _grams(text) if len(g) == 1}
+        stems = {s for run in _runs(text) for s, _ in run}
         score = sum(idf(s) for s in stems & query_stems)
         if score > best_score:
             best, best_score = i, score

@@ -52,13 +52,13 @@ def rrf(
 
 
 def minmax(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """Min-max normalise ``scores[candidates]`` to [0, 1] (all equal -> all 0)."""
+    """Min-max normalise ``scores[candidates]`` to [0, 1]; all equal -> 1 if positive (all tied best) else 0."""
     vals = scores[candidates].astype(np.float64)
     if vals.size == 0:
         return vals
     lo, hi = float(vals.min()), float(vals.max())
     if hi - lo <= 1e-12:
-        return np.zeros_like(vals)
+        return np.full_like(vals, 1.0 if hi > 0 else 0.0)
     return (vals - lo) / (hi - lo)
 
 

@@ -11,6 +11,8 @@ import numpy as np
 from matching.text import analyze
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG at import, which would print index-building chatter through any handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 __all__ = ["LexicalIndex"]
 
