@@ -19,6 +19,7 @@ import numpy as np
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import Connection, Index, MetaData, String, bindparam, delete, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from models.base import NAMING_CONVENTION
@@ -83,6 +84,27 @@ def vector_table_ready(connection: Connection) -> bool:
     if connection.dialect.name != "postgresql":
         return False
     return connection.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE}).scalar_one()
+
+
+def ensure_vector_table(connection: Connection) -> bool:
+    """Create the extension (when this role may) and the table with its indexes if missing; True if usable.
+
+    For servers that got pgvector after ``0010_pgvector`` ran (it skips the table without the extension).
+    The schema is the migration's (a test compares them). Callers hold the migration lock.
+    """
+    if connection.dialect.name != "postgresql":
+        return False
+    if vector_table_ready(connection):
+        return True
+    try:
+        with connection.begin_nested():
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+    except DBAPIError as exc:
+        logger.warning("cannot create the vector extension: %s", exc.orig)
+        return False
+    VectorBase.metadata.create_all(connection, checkfirst=True)
+    logger.info("created table %s with its HNSW index", TABLE)
+    return True
 
 
 def count_rows(session: Session) -> int:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from matching.ann import ExactOwnerIndex, OwnerMatch
 from models import vectors as pg
+from models.db import MIGRATION_LOCK_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -181,13 +182,13 @@ def build_vector_search(settings: Settings, engine: Engine) -> VectorSearch:
         logger.warning("VECTOR_BACKEND=pgvector needs PostgreSQL (DATABASE_URL is %s): using exact search",
                        engine.dialect.name)
         return ExactVectorSearch()
-    with engine.connect() as connection:
-        ready = pg.vector_table_ready(connection)
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        ready = pg.ensure_vector_table(connection)  # pgvector may have been installed since the migrations ran
     if not ready:
         logger.warning(
-            "VECTOR_BACKEND=pgvector but table %s is missing (the vector extension was unavailable when the "
-            "database was migrated): using exact search",
-            pg.TABLE,
+            "VECTOR_BACKEND=pgvector but the vector extension is not available to this database role "
+            "(CREATE EXTENSION vector needs a superuser or a managed-database setting): using exact search"
         )
         return ExactVectorSearch()
     return PgVectorSearch()

@@ -159,6 +159,22 @@ def test_backend_selection_on_postgresql(pg_engine: Engine) -> None:
     assert isinstance(build_vector_search(Settings(vector_backend="exact"), pg_engine), ExactVectorSearch)
 
 
+def test_pgvector_backend_recreates_a_missing_table_like_the_migration(pg_engine: Engine) -> None:
+    """pgvector installed after the migrations ran: selecting the backend creates the same table and index."""
+    with pg_engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE {pgv.TABLE}"))
+    assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), pg_engine), PgVectorSearch)
+    with pg_engine.connect() as conn:
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t"), {"t": pgv.TABLE})
+        indexes: dict[str, str] = {name: definition for name, definition in rows}
+        context = MigrationContext.configure(conn, opts={"include_name": lambda name, type_, parents: (
+            name == pgv.TABLE if type_ == "table" else True)})
+        diff = compare_metadata(context, pgv.VectorBase.metadata)
+    assert diff == []
+    assert set(indexes) == {"pk_snippet_vectors", "ix_snippet_vectors_kind", pgv.HNSW_INDEX_NAME}
+    assert f"ef_construction='{pgv.HNSW_EF_CONSTRUCTION}'" in indexes[pgv.HNSW_INDEX_NAME]
+
+
 def test_without_the_extension_migrations_succeed_and_search_stays_exact(
     postgres_databases: TemplateDatabases,
 ) -> None:
