@@ -6,3 +6,4 @@ from models import directory  # noqa: F401
 from models import slack  # noqa: F401
 from models import activity  # noqa: F401
 from models import digest  # noqa: F401
+from models import intros  # noqa: F401
