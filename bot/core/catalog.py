@@ -10,6 +10,7 @@ so Bolt's worker threads can search while one of them rebuilds.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -31,6 +32,29 @@ logger = logging.getLogger(__name__)
 _LANG_BITS = {"en": 1, "fr": 2}
 #: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
 LOOKALIKE_COSINE = 0.85
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+#: Longest reason shown, in characters; a long evidence snippet is cut to its most telling sentences.
+REASON_CHARS = 280
+
+
+def best_sentences(snippet: str, terms: Sequence[str], limit: int = REASON_CHARS) -> str:
+    """The sentence of ``snippet`` sharing most terms with the question (and the next one if it shares some), so a
+    reason reads as one pointed quote rather than a paragraph; cut at a word if still too long."""
+    if len(snippet) <= limit:
+        return snippet
+    sentences = [s for s in _SENTENCE_END.split(snippet) if s.strip()]
+    lowered = [s.lower() for s in sentences]
+    scores = [sum(t.lower() in low for t in terms) for low in lowered]
+    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    text = sentences[best]
+    nxt = best + 1
+    if nxt < len(sentences) and scores[nxt] > 0 and len(text) + 1 + len(sentences[nxt]) <= limit:
+        text = f"{text} {sentences[nxt]}"
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
 
 
 class _Codes:
@@ -363,7 +387,7 @@ class Catalog:
                     title=p.title,
                     subtitle=p.subtitle,
                     score=round(float(h.score), 4),
-                    reason=h.evidence,
+                    reason=best_sentences(h.evidence, h.shared_terms),
                     shared_terms=tuple(h.shared_terms),
                     url=p.url,
                 )

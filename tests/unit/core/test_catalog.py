@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog
+from bot.core.catalog import Catalog, best_sentences
 from bot.core.intents import Filters
 from models.directory import Organization
 from models.repositories import DirectoryRepository
@@ -153,3 +153,18 @@ def test_version_bump_without_indexed_change_keeps_the_fit(seeded, counting_embe
         s.url == "https://weldtech.example" for s in catalog.search(WELDING, k=10)
     )
     assert catalog.refresh(force=True) and catalog.snapshot.matcher is not before.matcher  # force refits
+
+
+def test_long_evidence_is_cut_to_its_most_telling_sentence() -> None:
+    snippet = (
+        "Battery thermal management design with cold plates and immersion cooling, validated on our benches. "
+        "Silicon carbide inverter design for electrified off-road machines and their power electronics. "
+        "Laser welding of cell tabs to busbars, including copper-aluminium dissimilar joints. "
+        "Typical projects take 8 weeks from kickoff to report."
+    )
+    assert best_sentences(snippet, ("aluminium", "welding")) == (
+        "Laser welding of cell tabs to busbars, including copper-aluminium dissimilar joints."
+    )
+    assert best_sentences("Short and sweet.", ("x",)) == "Short and sweet."
+    cut = best_sentences("word " * 100, ())
+    assert len(cut) <= 280 and cut.endswith("…")
