@@ -175,10 +175,9 @@ class TeamsSender:
             attempt += 1
             await self._pace()
             try:
-                if is_personal(reference):
-                    activity_id = await self._send_to(reference, activity)
-                else:
-                    reference, activity_id = await self._open_personal_chat(account_id, reference, activity)
+                if not is_personal(reference):
+                    reference = await self._open_personal_chat(account_id, reference)
+                activity_id = await self._send_to(reference, activity)
                 return SendResult("sent", attempts=attempt, activity_id=activity_id)
             except aiohttp.ClientResponseError as exc:
                 status, code = str(exc.status), error_code(exc)
@@ -234,10 +233,8 @@ class TeamsSender:
             raise result["error"]
         return result.get("id")
 
-    async def _open_personal_chat(
-        self, account_id: int, reference: Mapping[str, Any], activity: Activity
-    ) -> tuple[dict[str, Any], str | None]:
-        """Open a 1:1 chat with a member we only know from a channel, store it, then send into it."""
+    async def _open_personal_chat(self, account_id: int, reference: Mapping[str, Any]) -> dict[str, Any]:
+        """Open a 1:1 chat with a member we only know from a channel; store and return its reference."""
         conversation = reference.get("conversation") or {}
         tenant = conversation.get("tenantId")
         user = ChannelAccount.model_validate(reference["user"])
@@ -263,4 +260,4 @@ class TeamsSender:
             "conversation": {"id": opened["id"], "conversationType": "personal", "tenantId": tenant},
         }
         self._accounts.set_reference(account_id, personal)
-        return personal, await self._send_to(personal, activity)
+        return personal

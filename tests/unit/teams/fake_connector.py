@@ -36,6 +36,7 @@ class _Failure:
     status: int
     code: str | None
     retry_after: float | None
+    path: str | None = None  # only calls whose path contains this fail
 
 
 @dataclass
@@ -51,9 +52,18 @@ class FakeConnector:
         assert self._server is not None, "start the fake first"
         return f"http://{self.host}:{self._server.server_address[1]}/"
 
-    def fail(self, status: int, code: str | None = None, *, retry_after: float | None = None, times: int = 1) -> None:
+    def fail(
+        self,
+        status: int,
+        code: str | None = None,
+        *,
+        retry_after: float | None = None,
+        times: int = 1,
+        path: str | None = None,
+    ) -> None:
+        """The next ``times`` calls (whose path contains ``path``, if given) answer ``status`` with ``code``."""
         with self._lock:
-            self._failures.extend(_Failure(status, code, retry_after) for _ in range(times))
+            self._failures.extend(_Failure(status, code, retry_after, path) for _ in range(times))
 
     @property
     def activities(self) -> list[ConnectorCall]:
@@ -75,7 +85,10 @@ class FakeConnector:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = json.loads(raw or b"{}")
                 with fake._lock:
-                    failure = fake._failures.pop(0) if fake._failures else None
+                    matching = [f for f in fake._failures if f.path is None or f.path in self.path]
+                    failure = matching[0] if matching else None
+                    if failure is not None:
+                        fake._failures.remove(failure)
                 if failure is not None:
                     status = failure.status
                     payload: dict[str, Any] = {"error": {"code": failure.code or str(status), "message": "fake"}}

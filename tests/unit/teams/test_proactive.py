@@ -208,6 +208,23 @@ def test_member_known_from_a_channel_gets_a_new_personal_chat(
     }
 
 
+def test_a_chat_opened_before_a_throttled_send_is_not_opened_again(
+    sender: TeamsSender, connector: FakeConnector, sessions: sessionmaker[Session]
+) -> None:
+    channel = {"conversationType": "channel", "id": "19:general@thread.skype;messageid=1", "tenantId": TENANT}
+    account = _account(sessions, _reference(connector.url, conversation=channel))
+    connector.fail(429, "Throttled", retry_after=1, path="/activities")  # opening works, the message is throttled
+
+    result = sender.send(account, DIGEST)
+
+    assert result.ok and result.attempts == 2
+    assert [(c.path, c.status) for c in connector.calls] == [
+        ("/v3/conversations", 201),
+        ("/v3/conversations/a:opened-0/activities", 429),
+        ("/v3/conversations/a:opened-0/activities", 200),
+    ]
+
+
 def test_local_anonymous_mode_sends_without_a_token(
     runtime: TeamsRuntime, sessions: sessionmaker[Session], connector: FakeConnector
 ) -> None:
