@@ -21,9 +21,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from ortools.graph.python import min_cost_flow
 
-from matching.bmatching import max_weight_b_matching
+from matching.bmatching import max_weight_b_matching, min_cost_flow_b_matching
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +148,15 @@ def _pin_scores(key: np.ndarray, w: np.ndarray, pin_key: np.ndarray) -> np.ndarr
 def _prepare(
     i: np.ndarray, j: np.ndarray, score: np.ndarray, *, n: tuple[int, int], symmetric: bool,
     capacity: tuple[object, object], minimum: tuple[object, object], pins: object, exclusions: object,
-    threshold: float, top_k: int | None, mode: Mode, cover: tuple[bool, bool],
+    threshold: float, top_k: int | None, mode: Mode, cover: tuple[bool, bool], sides: tuple[str, str],
 ) -> _Problem:
-    """Validate the inputs and reduce them to free arcs plus residual capacities (pins placed first)."""
+    """Validate the inputs and reduce them to free arcs plus residual capacities (pins placed first).
+
+    ``sides`` names the two sides in messages (``"left"``/``"right"``; ``""`` for member ↔ member), so errors
+    name the caller's own argument (``capacity_left[3]``, ``minimum[0]``).
+    """
+    cap_names = [f"capacity_{x}" if x else "capacity" for x in sides]
+    min_names = [f"min_{x}" if x else "minimum" for x in sides]
     if mode not in ("total", "coverage"):
         raise ValueError(f"mode must be 'total' or 'coverage', got {mode!r}")
     if top_k is not None and top_k < 1:
@@ -170,12 +175,13 @@ def _prepare(
     clash = np.flatnonzero(np.isin(pa * width + pb, xa * width + xb))
     if clash.size:
         raise ValueError(f"pin ({pa[clash[0]]}, {pb[clash[0]]}) is also excluded (conflict or veto): drop one of them")
-    caps = [_vector(capacity[s], f"capacity_{'ij'[s]}", n[s]) for s in (0, 1)]
-    mins = [_vector(minimum[s], f"min_{'ij'[s]}", n[s], default=0) for s in (0, 1)]
+    caps = [_vector(capacity[s], cap_names[s], n[s]) for s in (0, 1)]
+    mins = [_vector(minimum[s], min_names[s], n[s], default=0) for s in (0, 1)]
     for s in (0, 1):
         over = np.flatnonzero(mins[s] > caps[s])
         if over.size:
-            raise ValueError(f"min_{'ij'[s]}[{over[0]}] = {mins[s][over[0]]} exceeds its capacity {caps[s][over[0]]}")
+            m = over[0]
+            raise ValueError(f"{min_names[s]}[{m}] = {mins[s][m]} exceeds {cap_names[s]}[{m}] = {caps[s][m]}")
     pin_load = [np.bincount(pa, minlength=n[0]), np.bincount(pb, minlength=n[1])]
     if symmetric:
         pin_load = [pin_load[0] + pin_load[1]] * 2
@@ -183,7 +189,8 @@ def _prepare(
         over = np.flatnonzero(pin_load[s] > caps[s])
         if over.size:
             m = over[0]
-            raise ValueError(f"member {m} has {pin_load[s][m]} pins but capacity {caps[s][m]}")
+            who = f"{sides[s]} member" if sides[s] else "member"
+            raise ValueError(f"{who} {m} has {pin_load[s][m]} pins but {cap_names[s]}[{m}] = {caps[s][m]}")
     key, pin_key = a * width + b, pa * width + pb
     cap_left = [caps[s] - pin_load[s] for s in (0, 1)]
     free = (w >= threshold) & ~np.isin(key, xa * width + xb) & ~np.isin(key, pin_key)
@@ -207,35 +214,6 @@ def _prepare(
     eligible = [eligible[s] & cover[s] for s in (0, 1)]
     return _Problem(n, (fa, fb, fw), (pa, pb, _pin_scores(key, w, pin_key)), (cap_left[0], cap_left[1]),
                     (need[0], need[1]), (mins[0], mins[1]), (eligible[0], eligible[1]))
-
-
-def _flow(prob: _Problem, scale: float) -> tuple[np.ndarray, str]:
-    """Max-score bipartite b-matching as min-cost flow; required units (minimums, coverage) earn a bonus M."""
-    (n_l, n_r), (fa, fb, fw) = prob.n, prob.arcs
-    cost = -np.round(fw * scale).astype(np.int64)
-    bonus = int(np.abs(cost).sum()) + 1  # one required unit outweighs all scores together: lexicographic goals
-    source, sink = 0, n_l + n_r + 1
-    left, right = np.arange(1, n_l + 1), np.arange(n_l + 1, n_l + n_r + 1)
-    (need_l, need_r), (cap_l, cap_r) = prob.need, prob.cap
-    supply = int(cap_l.sum())
-    flow = min_cost_flow.SimpleMinCostFlow()
-    pair_ids = flow.add_arcs_with_capacity_and_unit_cost(
-        (fa + 1).astype(np.int32), (fb + n_l + 1).astype(np.int32), np.ones(fa.size, np.int64), cost
-    )
-    # source → left and right → sink, split into required units (bonus) and the rest; plus a bypass arc
-    tails = np.concatenate([[source] * 2 * n_l, right, right, [source]]).astype(np.int32)
-    heads = np.concatenate([left, left, [sink] * 2 * n_r, [sink]]).astype(np.int32)
-    caps = np.concatenate([need_l, cap_l - need_l, need_r, cap_r - need_r, [supply]]).astype(np.int64)
-    costs = np.concatenate([[-bonus] * n_l, [0] * n_l, [-bonus] * n_r, [0] * n_r, [0]]).astype(np.int64)
-    used = caps > 0
-    flow.add_arcs_with_capacity_and_unit_cost(tails[used], heads[used], caps[used], costs[used])
-    flow.set_nodes_supplies(np.array([source, sink], np.int32), np.array([supply, -supply], np.int64))
-    status = flow.solve()
-    if status == flow.BAD_COST_RANGE:
-        raise ValueError(f"scores too large for integer costs at scale={scale}: use a smaller scale")
-    if status != flow.OPTIMAL:
-        return np.zeros(fa.size, dtype=bool), f"flow status {status}"
-    return np.asarray(flow.flows(np.asarray(pair_ids))) > 0, "optimal"
 
 
 def _greedy(prob: _Problem, symmetric: bool) -> np.ndarray:
@@ -313,11 +291,13 @@ def assign_bipartite(
     """
     if cover not in ("both", "left", "right"):
         raise ValueError(f"cover must be 'both', 'left' or 'right', got {cover!r}")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
     started = time.perf_counter()
     prob = _prepare(i, j, score, n=(n_left, n_right), symmetric=False, capacity=(capacity_left, capacity_right),
                     minimum=(min_left, min_right), pins=pins, exclusions=exclusions, threshold=threshold,
-                    top_k=top_k, mode=mode, cover=(cover != "right", cover != "left"))
-    chosen, status = _flow(prob, scale)
+                    top_k=top_k, mode=mode, cover=(cover != "right", cover != "left"), sides=("left", "right"))
+    chosen, status = min_cost_flow_b_matching(*prob.arcs, *prob.cap, required=prob.need, scale=scale)
     result = _summarise(prob, chosen, False, status, "ortools-min-cost-flow", started)
     logger.info("bipartite assignment: %d pairs, coverage %.3f, %.3fs", result.i.size, result.coverage, result.seconds)
     return result  # type: ignore[return-value]
@@ -338,7 +318,7 @@ def match_members(
     started = time.perf_counter()
     prob = _prepare(i, j, score, n=(n_members, n_members), symmetric=True, capacity=(capacity, capacity),
                     minimum=(minimum, minimum), pins=pins, exclusions=exclusions, threshold=threshold,
-                    top_k=top_k, mode=mode, cover=(True, True))
+                    top_k=top_k, mode=mode, cover=(True, True), sides=("", ""))
     chosen, status = max_weight_b_matching(*prob.arcs, prob.cap[0], required=prob.need[0], mip_rel_gap=mip_rel_gap,
                                            time_limit=time_limit)
     result = _summarise(prob, chosen, True, status, "scipy-milp-highs", started)
@@ -357,5 +337,6 @@ def greedy_assignment(
     n = (n_left, n_left if n_right is None else n_right)
     capacity = (capacity_left, capacity_left if symmetric else capacity_right)
     prob = _prepare(i, j, score, n=n, symmetric=symmetric, capacity=capacity, minimum=(None, None), pins=pins,
-                    exclusions=exclusions, threshold=threshold, top_k=top_k, mode="total", cover=(True, True))
+                    exclusions=exclusions, threshold=threshold, top_k=top_k, mode="total", cover=(True, True),
+                    sides=("left", "left") if symmetric else ("left", "right"))
     return _summarise(prob, _greedy(prob, symmetric), symmetric, "feasible", "greedy", started)

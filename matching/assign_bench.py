@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from matching.assign import AssignmentResult, assign_bipartite, greedy_assignment, match_members
+from matching.assign import AssignmentResult, Mode, assign_bipartite, greedy_assignment, match_members
 from matching.reciprocal import candidate_edges
 
 logger = logging.getLogger(__name__)
@@ -60,26 +61,52 @@ def violations(result: AssignmentResult, *, capacity: tuple[np.ndarray, np.ndarr
     }
 
 
-def _figures(opt: AssignmentResult, greedy: AssignmentResult, broken: dict[str, int]) -> dict[str, Any]:
+def _figures(result: AssignmentResult, broken: dict[str, int], cpu: float) -> dict[str, Any]:
     return {
-        "seconds": round(opt.seconds, 4),
-        "status": opt.status,
-        "pairs": int(opt.i.size),
-        "objective": round(opt.objective, 4),
+        "seconds": round(result.seconds, 4),
+        "cpu_seconds": round(cpu, 4),
+        "status": result.status,
+        "pairs": int(result.i.size),
+        "objective": round(result.objective, 4),
         "violations": broken,
-        "coverage": round(opt.coverage, 4),
-        "worst_off_best_score": round(opt.worst_off_best_score, 4),
-        "greedy_seconds": round(greedy.seconds, 4),
-        "greedy_objective": round(greedy.objective, 4),
-        "greedy_coverage": round(greedy.coverage, 4),
-        "greedy_worst_off_best_score": round(greedy.worst_off_best_score, 4),
-        "greedy_to_optimal": round(greedy.objective / opt.objective, 4) if opt.objective else float("nan"),
+        "coverage": round(result.coverage, 4),
+        "worst_off_best_score": round(result.worst_off_best_score, 4),
     }
 
 
-def _sample_pairs(rng: np.random.Generator, i: np.ndarray, j: np.ndarray, share: float) -> np.ndarray:
-    pick = rng.random(i.size) < share
-    return np.column_stack([i[pick], j[pick]])
+def _timed(solve: Callable[[], AssignmentResult]) -> tuple[AssignmentResult, float]:
+    started = time.process_time()
+    result = solve()
+    return result, time.process_time() - started
+
+
+def _pins_and_exclusions(rng: np.random.Generator, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """1 % of candidate pairs excluded; 10 staff pins among the others, no member pinned twice."""
+    excluded = rng.random(i.size) < 0.01
+    pins: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for k in rng.permutation(np.flatnonzero(~excluded)).tolist():
+        a, b = (0, int(i[k])), (1, int(j[k]))
+        if a not in seen and b not in seen and len(pins) < 10:
+            pins.append((int(i[k]), int(j[k])))
+            seen |= {a, b, (0, int(j[k])), (1, int(i[k]))}
+    return np.array(pins, np.int64).reshape(-1, 2), np.column_stack([i[excluded], j[excluded]])
+
+
+def _compare(solve: Callable[[Mode], AssignmentResult], greedy: Callable[[], AssignmentResult],
+             check: Callable[[AssignmentResult], dict[str, int]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    modes: tuple[Mode, ...] = ("total", "coverage")
+    for mode in modes:
+        started = time.process_time()
+        result = solve(mode)
+        out[mode] = _figures(result, check(result), time.process_time() - started)
+    base, cpu = _timed(greedy)
+    out["greedy"] = _figures(base, check(base), cpu)
+    optimum = out["total"]["objective"]
+    out["greedy_to_optimal"] = round(base.objective / optimum, 4) if optimum else float("nan")
+    out["coverage_mode_to_optimal"] = round(out["coverage"]["objective"] / optimum, 4) if optimum else float("nan")
+    return out
 
 
 def bench_bipartite(n_left: int = 1000, n_right: int = 2000, *, capacity: int = 2, top_k: int = 50,
@@ -92,20 +119,18 @@ def bench_bipartite(n_left: int = 1000, n_right: int = 2000, *, capacity: int = 
     left = np.arange(n) < n_left
     e = candidate_edges(need_v, need_o, offer_v, offer_o, n_members=n, k=top_k, left=left, right=~left)
     graph_seconds = time.perf_counter() - started
-    excl = _sample_pairs(rng, e.i, e.j, 0.01)
-    pick = rng.choice(n_left, 10, replace=False)
-    pins = np.column_stack([pick, rng.choice(n_right, 10, replace=False)])
-    pins = pins[~np.isin(pins[:, 0] * n_right + pins[:, 1], excl[:, 0] * n_right + excl[:, 1])]
-    kw: dict[str, Any] = dict(n_left=n_left, n_right=n_right, pins=pins, exclusions=excl, top_k=top_k)
-    out: dict[str, Any] = {"instance": f"{n_left} x {n_right}, capacity {capacity}, top-{top_k} arcs",
-                           "arcs": len(e), "candidate_graph_seconds": round(graph_seconds, 3)}
-    greedy = greedy_assignment(e.i, e.j, e.score, capacity_left=capacity, capacity_right=capacity, **kw)
+    pins, excl = _pins_and_exclusions(rng, e.i, e.j)
+    kw: dict[str, Any] = dict(n_left=n_left, n_right=n_right, capacity_left=capacity, capacity_right=capacity,
+                              pins=pins, exclusions=excl, top_k=top_k)
     caps = (np.full(n_left, capacity), np.full(n_right, capacity))
-    for mode in ("total", "coverage"):
-        opt = assign_bipartite(e.i, e.j, e.score, capacity_left=capacity, capacity_right=capacity, mode=mode, **kw)
-        broken = violations(opt, capacity=caps, exclusions=excl, pins=pins, symmetric=False)
-        out[mode] = _figures(opt, greedy, broken)
-    return out
+    figures = _compare(
+        lambda mode: assign_bipartite(e.i, e.j, e.score, mode=mode, **kw),
+        lambda: greedy_assignment(e.i, e.j, e.score, **kw),
+        lambda r: violations(r, capacity=caps, exclusions=excl, pins=pins, symmetric=False),
+    )
+    return {"instance": f"{n_left} x {n_right}, capacity {capacity}, top-{top_k} arcs, {len(excl)} exclusions, "
+                        f"{len(pins)} pins", "arcs": len(e), "candidate_graph_seconds": round(graph_seconds, 3),
+            **figures}
 
 
 def bench_members(n_members: int = 5000, *, capacity: int = 2, top_k: int = 20, seed: int = 0) -> dict[str, Any]:
@@ -115,22 +140,17 @@ def bench_members(n_members: int = 5000, *, capacity: int = 2, top_k: int = 20, 
     started = time.perf_counter()
     e = candidate_edges(need_v, need_o, offer_v, offer_o, n_members=n_members, k=top_k)
     graph_seconds = time.perf_counter() - started
-    excl = _sample_pairs(rng, e.i, e.j, 0.01)
-    members = rng.choice(n_members, 20, replace=False)
-    pins = members.reshape(10, 2)
-    pins = pins[~np.isin(np.minimum(pins[:, 0], pins[:, 1]) * n_members + np.maximum(pins[:, 0], pins[:, 1]),
-                         np.minimum(excl[:, 0], excl[:, 1]) * n_members + np.maximum(excl[:, 0], excl[:, 1]))]
-    out: dict[str, Any] = {"instance": f"{n_members} members, capacity {capacity}, top-{top_k} edges",
-                           "snippets": {"needs": int(need_o.size), "offers": int(offer_o.size)},
-                           "edges": len(e), "candidate_graph_seconds": round(graph_seconds, 3)}
+    pins, excl = _pins_and_exclusions(rng, e.i, e.j)
     kw: dict[str, Any] = dict(pins=pins, exclusions=excl)
-    greedy = greedy_assignment(e.i, e.j, e.score, n_left=n_members, capacity_left=capacity, **kw)
     caps = (np.full(n_members, capacity),) * 2
-    for mode in ("total", "coverage"):
-        opt = match_members(e.i, e.j, e.score, n_members=n_members, capacity=capacity, mode=mode, **kw)
-        broken = violations(opt, capacity=caps, exclusions=excl, pins=pins, symmetric=True)
-        out[mode] = _figures(opt, greedy, broken)
-    return out
+    figures = _compare(
+        lambda mode: match_members(e.i, e.j, e.score, n_members=n_members, capacity=capacity, mode=mode, **kw),
+        lambda: greedy_assignment(e.i, e.j, e.score, n_left=n_members, capacity_left=capacity, **kw),
+        lambda r: violations(r, capacity=caps, exclusions=excl, pins=pins, symmetric=True),
+    )
+    return {"instance": f"{n_members} members, capacity {capacity}, top-{top_k} edges, {len(excl)} exclusions, "
+                        f"{len(pins)} pins", "snippets": {"needs": int(need_o.size), "offers": int(offer_o.size)},
+            "edges": len(e), "candidate_graph_seconds": round(graph_seconds, 3), **figures}
 
 
 def bench_candidate_graph(n_members: int = 5000, *, needs: float = 5.0, offers: float = 5.0, k: int = 20,

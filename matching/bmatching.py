@@ -1,13 +1,17 @@
-"""Exact maximum-weight b-matching on a general graph (anyone ↔ anyone introductions), solved with HiGHS.
+"""Exact maximum-weight b-matching kernels: arrays in, a mask over the candidate edges out.
 
-The model is the plain MILP: a binary ``x_e`` per candidate edge, ``Σ_{e∋v} x_e ≤ b_v``, maximise ``Σ w_e x_e``,
-given to ``scipy.optimize.milp``. Its LP relaxation is half-integral with a few odd cycles (~130 fractional
-edges of 77k at 5,000 members), which HiGHS closes at the root node. Tightening the LP ourselves with
-odd-set (blossom) cuts first was tried and made HiGHS slower, so the model stays plain.
+Bipartite (manufacturers × providers), ``min_cost_flow_b_matching``: OR-tools min-cost flow.
 
-Required units (minimum loads, "everyone gets at least one") are met lexicographically with two solves: first
-the most required units, then the most weight at that level. A single weighted objective would need a big-M
-weight, and HiGHS's relative gap would then hide differences in the score part.
+General graph (anyone ↔ anyone), ``max_weight_b_matching``: the plain MILP, a binary ``x_e`` per candidate
+edge, ``Σ_{e∋v} x_e ≤ b_v``, maximise ``Σ w_e x_e``, given to ``scipy.optimize.milp`` (HiGHS). Its LP
+relaxation is half-integral with a few odd cycles (~130 fractional edges of 77k at 5,000 members), which
+HiGHS closes at the root node. Tightening the LP ourselves with odd-set (blossom) cuts first was tried and
+made HiGHS slower, so the model stays plain.
+
+Required units (minimum loads, "everyone gets at least one") are met lexicographically: in the flow, each
+required unit earns a bonus larger than all scores together; in the MILP, two solves (first the most required
+units, then the most weight at that level), since a big-M weight would let HiGHS's relative gap hide
+differences in the score part.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -63,3 +68,41 @@ def max_weight_b_matching(
     if res.status != 0:
         status = f"milp: {res.message}"
     return res.x[:e] > 0.5, status
+
+
+def min_cost_flow_b_matching(
+    fa: np.ndarray, fb: np.ndarray, fw: np.ndarray, cap_l: np.ndarray, cap_r: np.ndarray, *,
+    required: tuple[np.ndarray, np.ndarray], scale: float = 10_000,
+) -> tuple[np.ndarray, str]:
+    """Bipartite max-weight b-matching: arcs ``fa[e]`` (left) → ``fb[e]`` (right), at most ``cap`` per node.
+
+    Min-cost flow (OR-tools ``SimpleMinCostFlow``, arcs added from numpy arrays), cost = -round(w·scale).
+    Source → left and right → sink arcs are split into the ``required`` units, which earn a bonus larger
+    than all scores together (so the most required units are met first, exactly), and the rest; a
+    zero-cost source → sink bypass lets flow skip unprofitable arcs. Returns (mask over arcs, status).
+    """
+    n_l, n_r = cap_l.size, cap_r.size
+    cost = -np.round(fw * scale).astype(np.int64)
+    bonus = int(np.abs(cost).sum()) + 1  # one required unit outweighs all scores together: lexicographic goals
+    source, sink = 0, n_l + n_r + 1
+    left, right = np.arange(1, n_l + 1), np.arange(n_l + 1, n_l + n_r + 1)
+    need_l, need_r = required
+    supply = int(cap_l.sum())
+    flow = min_cost_flow.SimpleMinCostFlow()
+    pair_ids = flow.add_arcs_with_capacity_and_unit_cost(
+        (fa + 1).astype(np.int32), (fb + n_l + 1).astype(np.int32), np.ones(fa.size, np.int64), cost
+    )
+    # source → left and right → sink, split into required units (bonus) and the rest; plus a bypass arc
+    tails = np.concatenate([[source] * 2 * n_l, right, right, [source]]).astype(np.int32)
+    heads = np.concatenate([left, left, [sink] * 2 * n_r, [sink]]).astype(np.int32)
+    caps = np.concatenate([need_l, cap_l - need_l, need_r, cap_r - need_r, [supply]]).astype(np.int64)
+    costs = np.concatenate([[-bonus] * n_l, [0] * n_l, [-bonus] * n_r, [0] * n_r, [0]]).astype(np.int64)
+    used = caps > 0
+    flow.add_arcs_with_capacity_and_unit_cost(tails[used], heads[used], caps[used], costs[used])
+    flow.set_nodes_supplies(np.array([source, sink], np.int32), np.array([supply, -supply], np.int64))
+    status = flow.solve()
+    if status == flow.BAD_COST_RANGE:
+        raise ValueError(f"scores too large for integer costs at scale={scale}: use a smaller scale")
+    if status != flow.OPTIMAL:
+        return np.zeros(fa.size, dtype=bool), f"flow status {status}"
+    return np.asarray(flow.flows(np.asarray(pair_ids))) > 0, "optimal"

@@ -127,14 +127,15 @@ def test_member_coverage_mode_and_pins() -> None:
     ("kwargs", "message"),
     [
         (dict(score=arr(0.5, 0.4)), "one length"),
-        (dict(capacity_left=[1, -1]), r"capacity_i\[1\] is negative"),
-        (dict(capacity_left=[1, 1, 1]), r"capacity_i must be a scalar or have shape \(2,\)"),
+        (dict(capacity_left=[1, -1]), r"capacity_left\[1\] is negative"),
+        (dict(capacity_right=[1, 1, 1]), r"capacity_right must be a scalar or have shape \(2,\)"),
         (dict(pins=pairs((0, 1)), exclusions=pairs((0, 1))), r"pin \(0, 1\) is also excluded"),
-        (dict(pins=pairs((0, 0), (0, 1))), "member 0 has 2 pins but capacity 1"),
+        (dict(pins=pairs((0, 0), (0, 1))), r"left member 0 has 2 pins but capacity_left\[0\] = 1"),
         (dict(i=np.array([0, 0, 5])), r"outside \[0, 2\)"),
         (dict(i=np.array([0, 0, 0]), j=np.array([0, 1, 1])), r"pair \(0, 1\) more than once"),
         (dict(score=arr(0.5, np.nan, 0.1)), r"score\[1\] is not a finite number"),
-        (dict(min_left=[2, 0]), r"min_i\[0\] = 2 exceeds its capacity 1"),
+        (dict(min_left=[2, 0]), r"min_left\[0\] = 2 exceeds capacity_left\[0\] = 1"),
+        (dict(scale=0), "scale must be positive"),
         (dict(mode="fair"), "mode must be"),
         (dict(exclusions=np.array([[0, 1, 2]])), r"exclusions must be an integer array of shape \(m, 2\)"),
     ],
@@ -153,6 +154,10 @@ def test_bad_member_input_is_named() -> None:
         match_members(np.array([1]), np.array([1]), arr(0.5), n_members=2, capacity=1)
     with pytest.raises(ValueError, match=r"pin \(0, 1\) is also excluded"):
         match_members(i[:1], j[:1], w[:1], n_members=2, capacity=1, pins=pairs((1, 0)), exclusions=pairs((0, 1)))
+    with pytest.raises(ValueError, match=r"minimum\[1\] is negative"):
+        match_members(i[:1], j[:1], w[:1], n_members=2, capacity=1, minimum=[0, -2])
+    with pytest.raises(ValueError, match=r"member 1 has 2 pins but capacity\[1\] = 1"):
+        match_members(i[:1], j[:1], w[:1], n_members=3, capacity=1, pins=pairs((0, 1), (1, 2)))
 
 
 def test_empty_problem() -> None:
