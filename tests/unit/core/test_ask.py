@@ -165,3 +165,15 @@ def test_group_caps_per_kind_and_total() -> None:
     sections = group(many, per_kind=3, total=10)
     assert [len(s.suggestions) for s in sections] == [3, 3, 2, 2]
     assert [s.heading for s in sections][:2] == [texts.HEADING_TECH_FIRMS, texts.HEADING_RESEARCHERS]
+
+
+def test_bootstrap_wires_ask_act_and_catalog(engine, seeded, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from bot.bootstrap import bootstrap
+    from bot.config import Settings
+
+    container = bootstrap(Settings(), engine=engine, embedder=fake_embedder, run_migrations=False)
+    assert isinstance(container.catalog, Catalog) and not container.catalog.ready
+    reply = container.ask(msg(WELDING))
+    assert reply.sections and container.catalog.ready
+    saved = container.act(press(SAVE, reply.suggestions[0].ref, reply.query_id))
+    assert saved.text.startswith("Saved ")
