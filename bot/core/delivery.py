@@ -219,16 +219,13 @@ class DeliveryRunner:
                 report.unknown += 1
 
     def _next_wake(self, now: datetime) -> datetime | None:
-        """When something may become claimable: a retry falling due, or a dead lease expiring."""
+        """When a retry falls due. Leases held by others are not waited for: their runner may be alive and
+        busy; if it died, a later run (the clock runs hourly) re-opens or settles its rows."""
         with self.sessions() as session:
             retry = session.scalar(
                 select(func.min(DigestDelivery.next_attempt_at)).where(DigestDelivery.state == "pending")
             )
-            lease = session.scalar(
-                select(func.min(DigestDelivery.lease_expires_at)).where(DigestDelivery.state == "sending")
-            )
-        times = [_aware(t) for t in (retry, lease) if t is not None]
-        return min(times) if times else None
+        return _aware(retry) if retry is not None else None
 
     def _prepare(self, ids: list[int], report: RunReport) -> list[int]:
         """Compose digests for claimed rows that have none yet; rows with nothing to say become ``empty``."""

@@ -65,7 +65,11 @@ def test_kill_after_a_send_then_restart_finishes_the_rest_without_repeats(sessio
     with pytest.raises(SimulatedCrash):
         _runner(sessions, sender, clock).run()
     assert len(sender.sent) == 7
-    # A new process (new owner) starts at once: it waits out the dead lease on the clock, then finishes.
+    # A process restarted at once sends the 13 rows nobody had claimed, and leaves the dead runner's batch
+    # alone (it cannot know that runner died) ...
+    assert _runner(sessions, sender, clock).run().sent == 13
+    assert len(sender.sent) == 20
+    clock.advance(minutes=3)  # ... which the next run after the lease expired finishes.
     report = _runner(sessions, sender, clock).run()
     counts = Counter(sender.users())
     assert sorted(counts) == users and set(counts.values()) == {1}
@@ -83,6 +87,7 @@ def test_kill_while_composing_loses_nothing(sessions) -> None:  # type: ignore[n
     with pytest.raises(SimulatedCrash):  # batch 1 sent, batch 2 claimed and killed before any send
         _runner(sessions, sender, clock, composer=SimpleComposer(crash_on_call=2)).run()
     assert len(sender.sent) == 10
+    clock.advance(minutes=3)
     _runner(sessions, sender, clock).run()
     counts = Counter(sender.users())
     assert sorted(counts) == users and set(counts.values()) == {1}
