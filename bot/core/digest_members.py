@@ -129,13 +129,13 @@ def _load_chunk(session: Session, accounts: list[PlatformAccount], now: datetime
     )
     for platform, workspace, user, ref in session.execute(f_stmt):
         dismissed[(platform, workspace, user)].add(ref)
-    last_sent = dict(
-        session.execute(
+    last_sent: dict[int, datetime] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(DigestDelivery.account_id, func.max(DigestDelivery.sent_at))
             .where(DigestDelivery.account_id.in_(ids), DigestDelivery.kind == "member",
                    DigestDelivery.state.in_(("sent", "unknown")), DigestDelivery.sent_at.is_not(None))
             .group_by(DigestDelivery.account_id)
-        ).tuples().all()
+        ).all()
     )
     recent: dict[int, set[str]] = defaultdict(set)
     for account_id, ref in session.execute(

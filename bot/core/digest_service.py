@@ -72,10 +72,10 @@ class DigestService:
         out: list[Planned] = []
         with self.sessions() as session:
             due = schedule.due_recipients(session, now, self.settings)
-            done = set(session.execute(
+            done = {tuple(row) for row in session.execute(
                 select(DigestDelivery.kind, DigestDelivery.account_id, DigestDelivery.iso_week)
                 .where(DigestDelivery.state != "pending")
-            ).tuples().all())
+            )}
             due = [d for d in due if (d.kind, d.account_id, d.iso_week) not in done]
             accounts = {a.id: a for a in session.scalars(
                 select(PlatformAccount).where(PlatformAccount.id.in_([d.account_id for d in due]))

@@ -86,7 +86,7 @@ class SimpleComposer:
         self.calls += 1
         if self.crash_on_call == self.calls:
             raise SimulatedCrash("killed while composing")
-        users = dict(session.execute(select(PlatformAccount.id, PlatformAccount.user_id)).tuples().all())
+        users = {i: u for i, u in session.execute(select(PlatformAccount.id, PlatformAccount.user_id))}
         return {
             r.id: None if users[r.account_id] in self.empty_for else one_item_digest(f"org:for-{users[r.account_id]}")
             for r in rows

@@ -26,7 +26,7 @@ def _accounts(sessions: sessionmaker[Session]) -> None:
 
 def _due(sessions: sessionmaker[Session], at: datetime, settings: Settings) -> set[str]:
     with sessions() as s:
-        users = dict(s.execute(select(PlatformAccount.id, PlatformAccount.user_id)).tuples().all())
+        users = {i: u for i, u in s.execute(select(PlatformAccount.id, PlatformAccount.user_id))}
         return {users[d.account_id] for d in due_recipients(s, at, settings) if d.kind == "member"}
 
 

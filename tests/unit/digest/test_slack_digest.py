@@ -108,8 +108,8 @@ def test_member_who_blocked_the_app_is_marked_inactive(sessions, fake: FakeSlack
     _run(sessions, fake, FakeClock(), 3)
     assert _delivered(fake) == Counter({"U0": 1, "U1": 1, "U2": 1})  # one refused attempt for U1, no retry
     with sessions() as s:
-        active = dict(s.execute(select(PlatformAccount.user_id, PlatformAccount.active)).tuples().all())
-        states = dict(s.execute(select(DigestDelivery.account_id, DigestDelivery.state)).tuples().all())
+        active = {u: a for u, a in s.execute(select(PlatformAccount.user_id, PlatformAccount.active))}
+        states = {a: st for a, st in s.execute(select(DigestDelivery.account_id, DigestDelivery.state))}
     assert active == {"U0": True, "U1": False, "U2": True}
     assert sorted(states.values()) == ["failed", "sent", "sent"]
 
