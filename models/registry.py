@@ -7,3 +7,4 @@ from models import slack  # noqa: F401
 from models import activity  # noqa: F401
 from models import digest  # noqa: F401
 from models import intros  # noqa: F401
+from models import privacy  # noqa: F401
