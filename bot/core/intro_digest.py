@@ -1,0 +1,95 @@
+"""What introductions give digests and App Home: requests waiting for a member, the week's figures.
+
+``pending_for`` and ``weekly_summary`` implement ``bot.core.digest.IntroductionsDigestSource``: member
+digests lead with introductions waiting for an answer (with the Accept / Decline / Not now buttons), and
+the staff digest counts the week's introductions and lists the requests nobody answered yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.core import intro_texts as t
+from bot.core.intro_store import IntroRepository, aware
+from bot.core.messages import Suggestion
+from models.directory import Person, PlatformAccount
+from models.intros import (
+    ACCEPTED,
+    AWAITING_STAFF,
+    DECLINED,
+    EXPIRED,
+    OPEN_STATES,
+    PENDING,
+    Introduction,
+    IntroOutcome,
+)
+
+if TYPE_CHECKING:
+    from bot.core.intros import IntroService
+
+MAX_UNANSWERED = 30
+
+
+def _name(session: Session, person_id: int) -> str:
+    person = session.get(Person, person_id)
+    return person.name if person is not None else f"person {person_id}"
+
+
+class DigestHooks:
+    """Mixed into ``IntroService``; reads only, in the caller's session."""
+
+    def pending_for(self: IntroService, session: Session, account: PlatformAccount,  # type: ignore[misc]
+                    now: datetime) -> Sequence[Suggestion]:
+        """Introductions waiting for this account's answer, as suggestions with the answer buttons."""
+        stmt = select(Introduction).where(
+            Introduction.state == PENDING,
+            or_((Introduction.a_account_id == account.id) & Introduction.a_answer.is_(None),
+                (Introduction.b_account_id == account.id) & Introduction.b_answer.is_(None)),
+        ).order_by(Introduction.created_at)
+        out = []
+        for intro in session.scalars(stmt):
+            side = "a" if intro.a_account_id == account.id else "b"
+            a, b, _, _ = self.sides(session, intro)
+            message = self.ask_message(intro, side, a, b)
+            why = next((v for block in message.blocks for label, v in block.facts if label == t.FACT_WHY), "")
+            out.append(Suggestion(ref=message.ref, kind="introduction", title=message.headline,
+                                  subtitle=t.ASK_DEADLINE.format(date=f"{aware(intro.expires_at):%Y-%m-%d}"),
+                                  reason=why, actions=t.MEMBER_ACTIONS))
+        return out
+
+    def weekly_summary(self: IntroService, session: Session, since: datetime,  # type: ignore[misc]
+                       until: datetime) -> Mapping[str, Any]:
+        """The week's counts and every introduction still waiting for someone."""
+        repo = IntroRepository(session)
+
+        def between(column: Any) -> Any:
+            return (column >= since) & (column < until)
+
+        met = session.scalar(
+            select(func.count(func.distinct(IntroOutcome.introduction_id))).where(
+                IntroOutcome.met.is_(True), between(IntroOutcome.answered_at))) or 0
+        waiting = session.scalars(
+            select(Introduction).where(Introduction.state.in_(OPEN_STATES)).order_by(Introduction.created_at)
+            .limit(MAX_UNANSWERED)).all()
+        unanswered = []
+        for intro in waiting:
+            a, b = _name(session, intro.a_person_id), _name(session, intro.b_person_id)
+            who = "staff approval" if intro.state == AWAITING_STAFF else " and ".join(
+                n for n, ans in ((a, intro.a_answer), (b, intro.b_answer)) if ans is None)
+            unanswered.append(Suggestion(
+                ref=f"intro:{intro.id}", kind="introduction", title=f"{a} → {b}",
+                subtitle=f"asked {aware(intro.created_at):%Y-%m-%d}, open until {aware(intro.expires_at):%Y-%m-%d}",
+                reason=f"Waiting for {who}.", actions=()))
+        return {
+            "requested": repo.count(between(Introduction.created_at)),
+            "accepted": repo.count(Introduction.state == ACCEPTED, between(Introduction.accepted_at)),
+            "declined": repo.count(Introduction.state == DECLINED, between(Introduction.closed_at)),
+            "expired": repo.count(Introduction.state == EXPIRED, between(Introduction.closed_at)),
+            "met": int(met),
+            "unanswered": unanswered,
+        }
