@@ -83,3 +83,12 @@ def _wire_services(container: Container) -> None:
     from bot.slack.digest import home_section as digest_home_section
 
     container.services.setdefault("home_sections", {})["digest"] = digest_home_section  # App Home "Weekly digest"
+
+    from bot.core.intros import IntroService
+    from bot.intro_messengers import messenger_for
+
+    # container.intros: double opt-in introductions, staff suggestions, follow-ups (messengers built lazily)
+    container.services["intros"] = IntroService(
+        sessions=container.sessions, catalog=catalog, settings=container.settings,
+        messengers=lambda platform: messenger_for(container, platform),
+    )

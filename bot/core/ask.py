@@ -242,6 +242,8 @@ class AskService:
             if intros is None:
                 raise UserFacingError(texts.INTROS_UNAVAILABLE)
             return intros.request_intro(request)  # type: ignore[no-any-return]
+        if request.action in getattr(self._services.get("intros"), "actions", ()):  # accept, decline, staff, ...
+            return self._services["intros"].act(request)  # type: ignore[no-any-return]
         if request.action not in (SAVE, NOT_RELEVANT, MORE_LIKE_THIS):
             raise UserFacingError(texts.UNKNOWN_ACTION)
         if not REF_RE.match(request.ref or ""):
