@@ -25,6 +25,30 @@ MAX_TARGET = 200
 #: Actor used when the member's own identity must not survive (entries rewritten by a forget request).
 FORGOTTEN = "forgotten-member"
 
+# -- visibility ------------------------------------------------------------------------------------
+#: ``models.directory.VISIBILITIES`` from the most open to the most closed.
+PUBLIC, STAFF_ONLY, HIDDEN = "public", "staff", "hidden"
+_RANK = {PUBLIC: 0, STAFF_ONLY: 1, HIDDEN: 2}
+
+
+def strictest(*levels: str | None) -> str:
+    """The most closed of ``levels`` (``None`` ignored): a person in a hidden organization is hidden.
+
+    An unknown value counts as hidden, so a typo in an import never publishes anyone.
+    """
+    ranks = [_RANK.get(level, _RANK[HIDDEN]) for level in levels if level is not None]
+    return (PUBLIC, STAFF_ONLY, HIDDEN)[max(ranks, default=0)]
+
+
+def can_see(level: str, *, staff: bool) -> bool:
+    """Whether a viewer sees an item of ``level``: public items everyone, staff-only items staff, hidden nobody."""
+    return level == PUBLIC or (staff and level == STAFF_ONLY)
+
+
+def visible_levels(*, staff: bool) -> tuple[str, ...]:
+    """The visibility values a viewer may be shown (for SQL ``IN`` filters)."""
+    return (PUBLIC, STAFF_ONLY) if staff else (PUBLIC,)
+
 
 class AuditEntry(Base):
     """One staff action or privacy request."""

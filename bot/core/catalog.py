@@ -92,6 +92,7 @@ class Snapshot:
     split: Splitter | None = None
     built_seconds: float = 0.0
     encoded: int = 0
+    staff_only: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (n,) shown to staff only
 
 
 def _default_matcher(embedder: Embedder) -> HybridMatcher:
@@ -110,8 +111,10 @@ class Catalog:
         show_progress: bool = False,
         matcher_factory: Callable[[Embedder], HybridMatcher] = _default_matcher,
         min_dense: float = 0.2,
+        include_staff: bool = True,
     ) -> None:
         self._sessions = sessions
+        self.include_staff = include_staff  # index staff-only rows too; searches show them to staff only
         self.embedder = embedder
         self.check_interval = check_interval
         self.show_progress = show_progress
@@ -191,7 +194,7 @@ class Catalog:
         split = Splitter(previous.split if previous is not None else None)
         with self._sessions() as session, session.begin():
             version = DirectoryRepository(session).current_version()
-            everything = load_profiles(session, split=split)
+            everything = load_profiles(session, split=split, include_staff=self.include_staff)
         indexed = [p for p in everything if p.snippets]
         content = [(p.kind, p.snippets, p.needs) for p in indexed]
         if previous is not None and not refit and content == previous.content:
@@ -237,6 +240,7 @@ class Catalog:
             split=split,
             built_seconds=time.perf_counter() - started,
             encoded=vectors.encoded if vectors is not (previous.vectors if previous else None) else 0,
+            staff_only=np.array([p.visibility != "public" for p in indexed], dtype=bool),
         )
         logger.info(
             "catalog v%d: %d profiles, %d snippets (%d encoded) in %.2fs",
@@ -249,16 +253,19 @@ class Catalog:
         return snap
 
     # ------------------------------------------------------------------ lookups
-    def profile(self, ref: str) -> Profile | None:
-        return self._current().by_ref.get(ref)
+    def profile(self, ref: str, *, staff: bool = False) -> Profile | None:
+        """The profile behind ``ref`` if the viewer may see it: public ones, staff-only ones for ``staff``."""
+        found = self._current().by_ref.get(ref)
+        return found if found is not None and (staff or found.visibility == "public") else None
 
-    def find(self, target: str) -> Profile | None:
-        """A profile by ref ("org:acme") or by exact title, case-insensitive."""
+    def find(self, target: str, *, staff: bool = False) -> Profile | None:
+        """A profile by ref ("org:acme") or by exact title, case-insensitive, among those the viewer may see."""
         snap = self._current()
         if REF_RE.match(target):
-            return snap.by_ref.get(target)
+            return self.profile(target, staff=staff)
         wanted = target.strip().casefold()
-        return next((p for p in snap.by_ref.values() if p.title.casefold() == wanted), None)
+        return next((p for p in snap.by_ref.values()
+                     if p.title.casefold() == wanted and (staff or p.visibility == "public")), None)
 
     # ------------------------------------------------------------------ search
     def search(
@@ -271,6 +278,7 @@ class Catalog:
         asker_ref: str | None = None,
         exclude: Collection[str] = (),
         avoid: Collection[str] = (),
+        staff: bool = False,
     ) -> list[Suggestion]:
         """Best ``k`` suggestions for ``text``, MMR-diversified, each with its reason.
 
@@ -281,9 +289,10 @@ class Catalog:
                 reciprocity (items whose needs match what the asker offers move up).
             exclude: refs never to return (e.g. dismissed by this member).
             avoid: refs the member dismissed: look-alikes of them move to the end.
+            staff: the asker is staff: staff-only items may be returned (hidden ones never are).
         """
         snap = self._current()
-        mask = self._mask(snap, kinds, filters, asker_ref, exclude)
+        mask = self._mask(snap, kinds, filters, asker_ref, exclude, staff)
         if not text.strip() or not mask.any():
             return []
         asker = snap.by_ref.get(asker_ref) if asker_ref else None
@@ -300,13 +309,14 @@ class Catalog:
         asker_ref: str | None = None,
         exclude: Collection[str] = (),
         avoid: Collection[str] = (),
+        staff: bool = False,
     ) -> list[Suggestion]:
         """Items like ``ref``: its own text for BM25, the mean of its snippet vectors for the dense side."""
         snap = self._current()
         i = snap.index_of.get(ref)
-        if i is None:
+        if i is None or (not staff and snap.staff_only[i]):
             raise KeyError(ref)
-        mask = self._mask(snap, kinds, filters, asker_ref, [*exclude, ref])
+        mask = self._mask(snap, kinds, filters, asker_ref, [*exclude, ref], staff)
         if not mask.any():
             return []
         profile = snap.profiles[i]
@@ -327,8 +337,11 @@ class Catalog:
         filters: Filters | None,
         asker_ref: str | None,
         exclude: Collection[str],
+        staff: bool = False,
     ) -> np.ndarray:
         mask = snap.kinds.isin(list(kinds if kinds else DEFAULT_KINDS))
+        if not staff and snap.staff_only.any():
+            mask &= ~snap.staff_only
         if filters:
             is_course = snap.kinds.eq("course")
             if filters.provinces:

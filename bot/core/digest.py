@@ -180,7 +180,7 @@ class DigestComposer:
         found = self.catalog.search(member.query, kinds=DEFAULT_KINDS, k=POOL, asker_ref=member.asker_ref,
                                     exclude=excluded, avoid=member.dismissed)
         if member.asker_ref:
-            own = self.catalog.profile(member.asker_ref)
+            own = self.catalog.profile(member.asker_ref, staff=True)  # their own profile, even if staff-only
             helpers = self.need_matches(fresh)
             mine = [*helpers.get(member.asker_ref, ()), *(helpers.get(own.org_ref, ()) if own and own.org_ref else ())]
             mine.sort(key=lambda s: -s.score)
@@ -218,7 +218,7 @@ class DigestComposer:
             return
         texts: list[str] = []
         for m in members:
-            own = self.catalog.profile(m.asker_ref) if m.asker_ref else None
+            own = self.catalog.profile(m.asker_ref, staff=True) if m.asker_ref else None
             texts.extend(x for x in (m.query, m.offer, own.offer if own is not None else "") if x)
         texts.extend(self.need_query_texts())
         prime(texts)

@@ -27,6 +27,7 @@ class Asker:
     person_id: int | None = None
     person_ref: str | None = None  # "person:<external_id>"
     org_ref: str | None = None  # "org:<external_id>"
+    is_staff: bool = False  # staff per the directory (account flag or staff role): sees staff-only items
 
     @property
     def profile_ref(self) -> str | None:
@@ -56,6 +57,7 @@ class ActivityRepository:
             person_id=person.id if person else None,
             person_ref=f"person:{person.external_id}" if person else None,
             org_ref=f"org:{org.external_id}" if org else None,
+            is_staff=bool(account is not None and account.is_staff) or bool(person and person.role == "staff"),
         )
 
     def record_question(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.core import texts
 from matching.evidence import split_evidence
 from models.directory import Course, FundingStream, Need, Organization, Person
+from models.privacy import PUBLIC, strictest, visible_levels
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Profile:
     languages: frozenset[str] = frozenset()
     delivery: str | None = None
     credential: str | None = None
+    visibility: str = PUBLIC  # "public" or "staff" (shown to staff only); hidden rows never become profiles
 
 
 class Splitter:
@@ -174,20 +176,33 @@ def _rows(session: Session, model: type[Any], *where: Any) -> list[Any]:
     return list(session.execute(select(table).where(*where).order_by(table.c.external_id)))
 
 
-def load_profiles(session: Session, *, today: date | None = None, split: Splitter | None = None) -> list[Profile]:
+def load_profiles(
+    session: Session, *, today: date | None = None, split: Splitter | None = None, include_staff: bool = False
+) -> list[Profile]:
     """Every profile members may be shown, in a stable order (orgs, people, courses, funding, needs).
 
-    Visibility follows ``DirectoryRepository.list_visible``: public rows; open needs whose organization, if
-    any, is public. Organizations are read once and joined in memory: one query per table, not per row.
+    Visibility (``models.privacy``): public rows, plus staff-only rows with ``include_staff`` (marked on the
+    profile, so the catalog shows them to staff askers only); hidden rows never. A person or course takes the
+    stricter of its own visibility and its organization's; open needs are public when their organization and
+    the member who posted them are. Organizations are read once and joined in memory: one query per table.
     """
     split = split or Splitter()
     today = today or date.today()
-    public = "public"
+    allowed = visible_levels(staff=include_staff)
     all_orgs = {o.id: o for o in _rows(session, Organization)}
+
+    def level(own: str, org_id: int | None) -> str:
+        org = all_orgs.get(org_id) if org_id is not None else None
+        return strictest(own, org.visibility if org is not None else None)
+
+    def marked(profile: Profile, visibility: str) -> Profile:
+        return profile if visibility == PUBLIC else replace(profile, visibility=visibility)
+
+    closed_people = set(session.scalars(select(Person.id).where(Person.visibility != PUBLIC)))
     needs = [
         n
         for n in _rows(session, Need, Need.__table__.c.status == "open")
-        if n.organization_id is None or getattr(all_orgs.get(n.organization_id), "visibility", public) == public
+        if level(PUBLIC, n.organization_id) == PUBLIC and n.person_id not in closed_people
     ]
     needs_by_org: dict[int, list[Any]] = {}
     for need in needs:
@@ -195,15 +210,21 @@ def load_profiles(session: Session, *, today: date | None = None, split: Splitte
             needs_by_org.setdefault(need.organization_id, []).append(need)
     profiles: list[Profile] = []
     for org in all_orgs.values():
-        if org.visibility == public:
-            profiles.append(org_profile(org, needs_by_org.get(org.id, []), split))
-    for person in _rows(session, Person, Person.__table__.c.visibility == public, Person.__table__.c.role != "staff"):
-        profiles.append(person_profile(person, all_orgs.get(person.organization_id or -1), split))
-    for course in _rows(session, Course, Course.__table__.c.visibility == public):
-        profiles.append(course_profile(course, all_orgs.get(course.provider_id or -1), split))
-    for stream in _rows(session, FundingStream, FundingStream.__table__.c.visibility == public):
+        if (visibility := strictest(org.visibility)) in allowed:
+            profiles.append(marked(org_profile(org, needs_by_org.get(org.id, []), split), visibility))
+    person_rows = _rows(
+        session, Person, Person.__table__.c.visibility.in_(allowed), Person.__table__.c.role != "staff"
+    )
+    for person in person_rows:
+        if (visibility := level(person.visibility, person.organization_id)) in allowed:
+            org = all_orgs.get(person.organization_id or -1)
+            profiles.append(marked(person_profile(person, org, split), visibility))
+    for course in _rows(session, Course, Course.__table__.c.visibility.in_(allowed)):
+        if (visibility := level(course.visibility, course.provider_id)) in allowed:
+            profiles.append(marked(course_profile(course, all_orgs.get(course.provider_id or -1), split), visibility))
+    for stream in _rows(session, FundingStream, FundingStream.__table__.c.visibility.in_(allowed)):
         if stream.closes_on is None or stream.closes_on >= today:
-            profiles.append(funding_profile(stream, split))
+            profiles.append(marked(funding_profile(stream, split), strictest(stream.visibility)))
     for need in needs:
         profiles.append(need_profile(need, all_orgs.get(need.organization_id or -1), split))
     return profiles
