@@ -30,6 +30,7 @@ from bot.demo import demo_files
 from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
 from matching.embeddings import Embedder, SentenceTransformerEmbedder
 from models.db import make_engine, migrate, session_factory
+from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -116,34 +117,47 @@ def run_bench(
         catalog.refresh(force=True)  # a restart: every vector from the embedding cache table
         restart_s = time.perf_counter() - started
         profiles = len(catalog.snapshot.profiles)
-        started = time.perf_counter()
-        catalog.refresh(force=True)  # the directory version moved but nothing changed: re-index
-        reindex_s = time.perf_counter() - started
 
         guarded.allow = True  # from here on, queries are encoded by the real model
-        catalog.search(QUESTIONS[0], k=40)
+        catalog.search(QUESTIONS[0], k=30)
         times = []
         for i in range(queries):
             q = QUESTIONS[i % len(QUESTIONS)]
             if i >= len(QUESTIONS):  # vary the text so nothing is answered from a warm path
                 q = f"{q} {rng.choice(['please', 'for our plant', 'in Ontario', 'urgently', 'at low volume'])}"
             started = time.perf_counter()
-            catalog.search(q, k=40)
+            catalog.search(q, k=30)
             times.append((time.perf_counter() - started) * 1000)
         result["query_ms"][str(n)] = _percentiles(times)
+
+        guarded.allow = False
+        with sessions.begin() as session:
+            DirectoryRepository(session).bump_version()  # e.g. an import that changed nothing indexed
+        started = time.perf_counter()
+        catalog.refresh()
+        unchanged_s = time.perf_counter() - started
+        serving_rss = _rss_mb()  # build, queries and an ordinary refresh: what a running bot holds
+
+        started = time.perf_counter()
+        catalog.refresh(force=True)  # full re-index from the vectors in memory: old and new side by side
+        reindex_s = time.perf_counter() - started
         result["sizes"][str(n)] = {
             "profiles": profiles,
             "snippets": int(catalog.snapshot.matcher.snippet_vectors_.shape[0]),
             "restart_from_cache_per_s": round(profiles / restart_s, 1),
-            "reindex_unchanged_per_s": round(profiles / reindex_s, 1),
-            "peak_rss_mb_so_far": round(_rss_mb(), 1),
+            "refresh_unchanged_per_s": round(profiles / unchanged_s, 1),
+            "reindex_per_s": round(profiles / reindex_s, 1),
+            "peak_rss_mb_serving": round(serving_rss, 1),
+            "peak_rss_mb_after_full_reindex": round(_rss_mb(), 1),
         }
         result["index"]["cached_per_s"] = round(profiles / reindex_s, 1)
         result["index"]["cached_restart_per_s"] = round(profiles / restart_s, 1)
+        result["index"]["refresh_unchanged_per_s"] = round(profiles / unchanged_s, 1)
         result["index"]["cached_at_profiles"] = profiles
+        result["peak_rss_mb_serving"] = round(serving_rss, 1)
         del catalog
         gc.collect()
-    result["peak_rss_mb"] = round(_rss_mb(), 1)
+    result["peak_rss_mb"] = round(_rss_mb(), 1)  # including the full re-index of the largest size
     return result
 
 
@@ -191,16 +205,20 @@ def bench_command(
     table.add_column("profiles", justify="right")
     table.add_column("snippets", justify="right")
     table.add_column("query p50 / p95 ms", justify="right")
-    table.add_column("re-index unchanged /s", justify="right")
+    table.add_column("full re-index /s", justify="right")
     table.add_column("restart from cache /s", justify="right")
+    table.add_column("refresh, nothing indexed changed /s", justify="right")
+    table.add_column("peak RSS MB serving / after re-index", justify="right")
     for n, row in result["sizes"].items():
         q = result["query_ms"][n]
         table.add_row(
             f"{row['profiles']:,}",
             f"{row['snippets']:,}",
             f"{q['p50']} / {q['p95']}",
-            f"{row['reindex_unchanged_per_s']:,.0f}",
+            f"{row['reindex_per_s']:,.0f}",
             f"{row['restart_from_cache_per_s']:,.0f}",
+            f"{row['refresh_unchanged_per_s']:,.0f}",
+            f"{row['peak_rss_mb_serving']:,.0f} / {row['peak_rss_mb_after_full_reindex']:,.0f}",
         )
     out = Console()
     out.print(table)
@@ -209,4 +227,6 @@ def bench_command(
         f"Cold index (demo, empty cache, real model): {idx['cold_per_s']:,} profiles/s "
         f"({idx['cold_profiles']} profiles in {idx['cold_seconds']} s)"
     )
-    out.print(f"Peak RSS: {result['peak_rss_mb']:,} MB")
+    out.print(
+        f"Peak RSS: {result['peak_rss_mb_serving']:,} MB serving, {result['peak_rss_mb']:,} MB with a full re-index"
+    )

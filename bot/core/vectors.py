@@ -7,20 +7,23 @@ encoded twice, across rebuilds (in memory) and across restarts (the ``embedding_
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rich.progress import Progress
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.embeddings import Embedder
+from models.directory import EmbeddingCache
 from models.repositories import DirectoryRepository, content_hash
 
 logger = logging.getLogger(__name__)
 
 ENCODE_BATCH = 256  # texts per encode call (and per cache write, so an interrupted job keeps its work)
 DB_CHUNK = 5000  # hashes per cache read
+SCAN_FROM = 20_000  # from this many missing vectors, scan the cache table instead of keyed lookups
 PROGRESS_FROM = 200  # show a progress bar when at least this many snippets need encoding
 
 
@@ -59,14 +62,11 @@ class VectorSource:
 
         from_cache = 0
         keys = list(missing)
-        for start in range(0, len(keys), DB_CHUNK):
-            with sessions() as session:
-                found = DirectoryRepository(session).get_vectors(keys[start : start + DB_CHUNK], embedder.model_id)
-            for h, vec in found.items():
-                if vec.shape[0] == embedder.dim:
-                    matrix[missing[h]] = vec
-                    filled[missing[h]] = True
-                    from_cache += 1
+        for h, vec in _cached(sessions, keys, embedder.model_id):
+            if vec.shape[0] == embedder.dim:
+                matrix[missing[h]] = vec
+                filled[missing[h]] = True
+                from_cache += 1
 
         todo = [h for h in keys if not filled[missing[h]]]
         if todo:
@@ -77,6 +77,24 @@ class VectorSource:
         if dup.any():  # repeated texts: copy from their first occurrence
             matrix[dup] = matrix[first[dup]]
         return cls(matrix=matrix, row_of=row_of, model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache)
+
+
+def _cached(sessions: sessionmaker[Session], keys: list[str], model_id: str) -> Iterator[tuple[str, np.ndarray]]:
+    """Cached vectors for ``keys``. Many keys (a restart): one streamed scan of the model's rows, far faster
+    than thousands of ``IN (...)`` lookups; a few keys (an edit): the repository's keyed lookup."""
+    if len(keys) < SCAN_FROM:
+        for start in range(0, len(keys), DB_CHUNK):
+            with sessions() as session:
+                yield from DirectoryRepository(session).get_vectors(keys[start : start + DB_CHUNK], model_id).items()
+        return
+    wanted = set(keys)
+    stmt = select(EmbeddingCache.content_hash, EmbeddingCache.dim, EmbeddingCache.vector).where(
+        EmbeddingCache.model_id == model_id
+    )
+    with sessions() as session:
+        for h, dim, blob in session.execute(stmt.execution_options(yield_per=DB_CHUNK)):
+            if h in wanted:
+                yield h, np.frombuffer(blob, dtype="<f4", count=dim)
 
 
 def _encode_into(

@@ -88,7 +88,8 @@ def test_bench_figures_on_a_tiny_scale_up(tmp_path: Path) -> None:
     for figures in result["query_ms"].values():
         assert 0 < figures["p50"] <= figures["p95"]
     assert result["sizes"]["120"]["profiles"] > result["sizes"]["60"]["profiles"] >= 50
-    assert result["peak_rss_mb"] > 0
+    assert result["sizes"]["120"]["refresh_unchanged_per_s"] > 0 and result["sizes"]["120"]["reindex_per_s"] > 0
+    assert 0 < result["peak_rss_mb_serving"] <= result["peak_rss_mb"]
 
 
 def test_scale_embedder_follows_the_real_sentence_vectors() -> None:

@@ -168,3 +168,14 @@ def test_long_evidence_is_cut_to_its_most_telling_sentence() -> None:
     assert best_sentences("Short and sweet.", ("x",)) == "Short and sweet."
     cut = best_sentences("word " * 100, ())
     assert len(cut) <= 280 and cut.endswith("…")
+
+
+def test_restart_with_many_cached_vectors_scans_the_cache(seeded, counting_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first = Catalog(seeded, counting_embedder)
+    first.warm_up()
+    monkeypatch.setattr("bot.core.vectors.SCAN_FROM", 1)  # the path a 100k-profile restart takes
+    again = CountingEmbedder(counting_embedder.inner)
+    second = Catalog(seeded, again)
+    second.warm_up()
+    assert again.texts_encoded == 0 and second.snapshot.vectors.from_cache == first.snapshot.encoded
+    assert refs(second.search(WELDING, k=3)) == refs(first.search(WELDING, k=3))
