@@ -94,6 +94,7 @@ def build_scheduler(container: Any, senders: Mapping[str, Sender], *, run_now: b
     scheduler.add_job(
         run_digests, CronTrigger(minute=0, timezone=UTC), args=[container, senders], id=JOB_ID,
         name="weekly digests (per member local day and hour)", replace_existing=True,
+        coalesce=True, max_instances=1, misfire_grace_time=3600,
         next_run_time=datetime.now(UTC) if run_now else None,
     )
     return scheduler
