@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +29,10 @@ def test_one_hourly_job_coalesced_and_single_instance() -> None:
     [job] = scheduler.get_jobs()
     assert job.id == JOB_ID and job.coalesce is True and job.max_instances == 1
     assert isinstance(job.trigger, CronTrigger)
-    assert str(job.trigger) == "cron[month='*', day='*', day_of_week='*', hour='*', minute='0']"
+    at = datetime(2026, 2, 9, 10, 30, tzinfo=UTC)
+    fires = job.trigger.get_next_fire_time(None, at)
+    assert fires == datetime(2026, 2, 9, 11, 0, tzinfo=UTC)
+    assert job.trigger.get_next_fire_time(fires, fires + timedelta(seconds=1)) == fires + timedelta(hours=1)
 
 
 def test_a_failing_run_is_logged_not_raised() -> None:
