@@ -55,7 +55,7 @@ class DigestHooks:
         for intro in session.scalars(stmt):
             side = "a" if intro.a_account_id == account.id else "b"
             a, b, _, _ = self.sides(session, intro)
-            message = self.ask_message(intro, side, a, b)
+            message = self.ask_message(session, intro, side, a, b)
             why = next((v for block in message.blocks for label, v in block.facts if label == t.FACT_WHY), "")
             out.append(Suggestion(ref=message.ref, kind="introduction", title=message.headline,
                                   subtitle=t.ASK_DEADLINE.format(date=f"{aware(intro.expires_at):%Y-%m-%d}"),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 
 from bot.core import intro_messages as msg
+from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.intro_store import IntroRepository
 from models.intros import AWAITING_STAFF, EXPIRED, OPEN_STATES, PENDING, Introduction
@@ -68,7 +69,7 @@ def expire_stale(service: IntroService, now: datetime | None = None) -> ExpiryRe
                     told.append(pid)
                     notices.append((pid, None, msg.notice(f"intro:{iid}", t.DEPRIORITISED)))
             a, b, _, _ = service.sides(s, intro)
-            names = {intro.a_person_id: service.title_of(intro.target_ref, b.name) if intro.origin == "member"
+            names = {intro.a_person_id: people.title_in(s, intro.target_ref, b.name) if intro.origin == "member"
                      else b.name, intro.b_person_id: a.name}
             for pid, account, answer in ((intro.a_person_id, intro.a_account_id, intro.a_answer),
                                          (intro.b_person_id, intro.b_account_id, intro.b_answer)):

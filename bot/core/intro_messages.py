@@ -78,7 +78,7 @@ def ask(
     if origin == "staff":
         headline = t.ASK_STAFF.format(name=other.label)
     elif target_ref.startswith("need:"):
-        headline = t.ASK_MEMBER_NEED.format(need=target_title)
+        headline = t.ASK_MEMBER_NEED.format(name=other.label, need=target_title)
     elif target_ref.startswith("org:"):
         headline = t.ASK_MEMBER_ORG.format(name=other.label, org=target_title)
     else:

@@ -17,6 +17,7 @@ from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
 from bot.core.texts import KIND_LABELS
 from models.directory import Need, Organization, Person, PlatformAccount
+from models.repositories import DirectoryRepository
 
 #: Ref prefixes with a person behind them; everything else (courses, funding) is not introducible.
 INTRODUCIBLE_PREFIXES = ("org:", "person:", "need:")
@@ -82,6 +83,16 @@ class Side:
 def _cut(text: str, limit: int = MAX_PROFILE_TEXT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def title_in(session: Session, ref: str, default: str) -> str:
+    """The name or title behind a directory ref, read in ``session`` (safe inside a transaction)."""
+    try:
+        item = DirectoryRepository(session).get(ref)
+    except ValueError:
+        return default
+    value = getattr(item, "name", None) or getattr(item, "title", None) if item is not None else None
+    return str(value) if value else default
 
 
 def account_of(session: Session, platform: str, workspace_id: str, user_id: str) -> PlatformAccount | None:

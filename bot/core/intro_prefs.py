@@ -154,7 +154,7 @@ class Preferences:
                 when = aware(intro.accepted_at or intro.created_at)
                 name = other.name if other is not None and (intro.state == ACCEPTED or intro.a_person_id != person.id
                                                           or intro.origin == "staff") else \
-                    self.service.title_of(intro.target_ref, "a member")
+                    people.title_in(s, intro.target_ref, "a member")
                 lines.append(t.STATUS_LINE.format(state=state.capitalize(), name=name, since=f"{when:%Y-%m-%d}"))
             excluded = []
             for ext in (pref.excluded_orgs if pref is not None else []) or []:

@@ -154,7 +154,7 @@ class StaffDesk:
             repo.log(actor, "rejected", introduction_id=iid)
             if action == t.STAFF_VETO:
                 repo.add_rule(intro.a_person_id, intro.b_person_id, "veto", actor)
-            title = self.service.title_of(intro.target_ref, "them")
+            title = people.title_in(s, intro.target_ref, "them")
             requester = (intro.a_person_id, intro.a_account_id)
             text = (t.STAFF_VETOED if action == t.STAFF_VETO else t.STAFF_SKIPPED).format(who=_who(s, actor))
         self.service.tell(*requester, msg.notice(f"intro:{iid}", t.REJECTED_NOTICE.format(title=title)))

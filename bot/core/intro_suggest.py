@@ -93,8 +93,7 @@ def _finite(x: float) -> float | None:
     return None if x is None or not np.isfinite(x) else float(x)
 
 
-def _members(service: IntroService, s: Any, include_unlinked: bool) -> _Members:
-    snap = service.catalog.snapshot
+def _members(snap: Any, s: Any, include_unlinked: bool) -> _Members:
     offsets, need_offsets = snap.matcher.offsets_, snap.matcher.need_offsets_
     stmt = select(Person).where(Person.role != "staff", Person.visibility != "hidden").order_by(Person.id)
     if not include_unlinked:
@@ -194,7 +193,7 @@ def suggest(service: IntroService, *, capacity: int | None = None, threshold: fl
     now = now or service.now()
     snap = service.catalog.snapshot
     with service.sessions() as s:
-        m = _members(service, s, include_unlinked)
+        m = _members(snap, s, include_unlinked)
         n = len(m.person_ids)
         excluded = _excluded_pairs(service, s, m)
         cap = _capacity(service, s, m, capacity, now)

@@ -77,7 +77,7 @@ REQUESTER_PAUSED = "Your introductions are paused. Resume them with /match resum
 # -- the ask (DM to the other side) ----------------------------------------------------------------------
 ASK_MEMBER = "{name} would like to be introduced to you"
 ASK_MEMBER_ORG = "{name} would like to be introduced to {org}"
-ASK_MEMBER_NEED = 'Someone would like to help with your need "{need}"'
+ASK_MEMBER_NEED = '{name} would like to help with your need "{need}"'
 ASK_STAFF = "The cluster staff suggest you meet {name}"
 ASK_REMINDER = "Reminder: {headline}"
 ASK_PRIVACY = (

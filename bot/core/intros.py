@@ -72,7 +72,7 @@ class IntroService(DigestHooks):
     def request_intro(self, request: ActionRequest) -> Reply:
         """The asker pressed Request introduction on ``request.ref``."""
         profile = self.catalog.profile(request.ref)
-        title = profile.title if profile is not None else request.ref
+        title = profile.title if profile is not None else self.title_of(request.ref, request.ref)
         if not people.introducible(request.ref):
             kind, url = (profile.kind, profile.url) if profile is not None else ("", None)
             return self._not_introducible(request, title, kind, url)
@@ -152,14 +152,14 @@ class IntroService(DigestHooks):
         b = people.side_of(s, b_person, b_acc, intro.b_ref)
         return a, b, Address.of(a_acc) if a_acc else None, Address.of(b_acc) if b_acc else None
 
-    def ask_message(self, intro: Introduction, side: str, a: Side, b: Side, *,
+    def ask_message(self, s: Session, intro: Introduction, side: str, a: Side, b: Side, *,
                     reminder: bool = False) -> msg.IntroMessage:
         """The ask for ``side`` ("a" or "b"): the other side's public profile and the evidence both ways."""
         if side == "a":
             other, own, theirs = b, intro.reason_back, intro.reason
         else:
             other, own, theirs = a, intro.reason, intro.reason_back
-        title = self.title_of(intro.target_ref, b.name)
+        title = people.title_in(s, intro.target_ref, b.name)
         return msg.ask(f"intro:{intro.id}", other=other, origin=intro.origin, target_ref=intro.target_ref,
                        target_title=title, reason=own, reason_back=theirs, shared=intro.shared_terms,
                        note=intro.note, deadline=intro.expires_at, reminder=reminder)
@@ -175,7 +175,7 @@ class IntroService(DigestHooks):
             todo = [(side, addr) for side, addr, answer in candidates
                     if answer is None and (not reminder_sides or side in reminder_sides)]
             reminder = bool(reminder_sides)
-            messages = [(addr, self.ask_message(intro, side, a, b, reminder=reminder)) for side, addr in todo]
+            messages = [(addr, self.ask_message(s, intro, side, a, b, reminder=reminder)) for side, addr in todo]
         results = [self.delivery.send(addr, m) for addr, m in messages]
         return bool(results) and all(results)
 
@@ -229,7 +229,8 @@ class IntroService(DigestHooks):
                 repo.transition(iid, [PENDING], state=DECLINED, open_key=None, closed_at=now)
                 repo.add_rule(intro.a_person_id, intro.b_person_id, "declined", who)
                 # the requester knows the match they clicked, not necessarily the person behind it
-                name = self.title_of(intro.target_ref, me.name) if intro.origin == "member" and side == "b" else me.name
+                member_b = intro.origin == "member" and side == "b"
+                name = people.title_in(s, intro.target_ref, me.name) if member_b else me.name
                 tell = msg.notice(request.ref, t.DECLINED_NOTICE.format(title=name))
                 connected = None
             else:
@@ -263,8 +264,9 @@ class IntroService(DigestHooks):
                      ephemeral=True)
 
     def title_of(self, ref: str, default: str) -> str:
-        profile = self.catalog.profile(ref)
-        return profile.title if profile is not None else default
+        """The name or title behind ``ref`` (its own short session: never call it inside a transaction)."""
+        with self.sessions() as s:
+            return people.title_in(s, ref, default)
 
     # ------------------------------------------------------------------ clock jobs
     def expire_stale(self, now: datetime | None = None) -> int:
