@@ -18,8 +18,8 @@ from sqlalchemy import Engine, func, select
 from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
 from bot.core.messages import REQUEST_INTRO
-from models.intros import IntroBatch, Introduction, IntroSuggestion
 from models.db import make_engine, session_factory
+from models.intros import IntroBatch, Introduction, IntroSuggestion
 from tests.unit.intros.conftest import World, make_world
 
 THREADS = 6

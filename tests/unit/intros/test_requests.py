@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
 from bot.core.messages import REQUEST_INTRO, SAVE
-from models.intros import IntroEvent, Introduction, IntroPairRule
+from models.intros import Introduction, IntroEvent, IntroPairRule
 from tests.unit.intros.conftest import World, make_world
 
 
