@@ -18,7 +18,10 @@ marks it ``unknown`` and does **not** resend it (its items count as shown). We c
 a duplicate weekly digest is visible spam to every affected member, a lost one costs a week's items, which
 stay eligible for the next digest. Slack offers no idempotency key for ``chat.postMessage`` and reading the
 DM history back to check is rate-limited, so there is no third way. A crash *before* ``in_flight`` was
-committed (while composing, waiting for the rate limiter) loses nothing: the row is simply claimed again.
+committed (while composing, waiting for the rate limiter) loses nothing: once its lease expires (two
+minutes), the next run claims the row again. Runners never wait for leases others hold (that runner may be
+alive and busy), so a clock restarted at once sends everything unclaimed and the dead runner's few rows go
+out at the next hourly run.
 """
 
 from __future__ import annotations
@@ -27,19 +30,28 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock, SystemClock, TokenBucket
 from bot.core.digest_types import Digest, Recipient
+from bot.core.sending import (
+    PermanentSendError,
+    RecipientGoneError,
+    RetryableSendError,
+    RunReport,
+    Sender,
+    SendError,
+)
 from models.digest import DigestDelivery, DigestItem
 from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["DeliveryRunner", "PermanentSendError", "RecipientGoneError", "RetryableSendError", "RunReport", "Sender",
+           "SendError", "backoff_seconds"]
 
 LEASE = timedelta(minutes=2)
 STALE_AFTER = timedelta(days=6)  # a digest not delivered by then is dropped: the next week's is due
@@ -49,58 +61,6 @@ MAX_WAIT = timedelta(minutes=5)  # a run sleeps for retries due this soon; later
 BATCH = 10
 
 ComposeFn = Callable[[Session, Sequence[DigestDelivery], datetime], Mapping[int, Digest | None]]
-
-
-class SendError(Exception):
-    """Base of the errors a ``Sender`` raises; ``reason`` is short and safe to log and store."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RetryableSendError(SendError):
-    """Not delivered, try again later (429, 5xx, connection refused). ``retry_after`` in seconds if known."""
-
-    def __init__(self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-        self.rate_limited = rate_limited
-
-
-class RecipientGoneError(SendError):
-    """The member blocked the app, left, or was deactivated: never retried, account marked inactive."""
-
-
-class PermanentSendError(SendError):
-    """Will not work by retrying (bad payload, workspace uninstalled); the account stays active."""
-
-
-class Sender(Protocol):
-    """Delivers one digest to one recipient on one platform; returns the platform's message id, if any."""
-
-    platform: str
-
-    def send(self, recipient: Recipient, digest: Digest) -> str | None: ...
-
-
-@dataclass
-class RunReport:
-    """What one run did (printed by the CLI, logged by the clock)."""
-
-    planned: int = 0
-    sent: int = 0
-    empty: int = 0
-    failed: int = 0
-    deactivated: int = 0
-    retried: int = 0
-    unknown: int = 0
-    expired: int = 0
-    skipped: int = 0  # rows another runner took over between claim and send
-    errors: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
 
 
 def backoff_seconds(attempt: int, rng: random.Random) -> float:

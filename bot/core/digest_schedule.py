@@ -228,10 +228,12 @@ def apply_command(session: Session, account: PlatformAccount, args: str, setting
         set_preference(session, account, enabled=verb == "on")
         schedule = schedule_for(account, preference(session, account), settings)
         return t.TURNED_ON.format(**schedule.describe()) if verb == "on" else t.TURNED_OFF
-    if verb == "day" and len(words) == 2:
-        set_preference(session, account, day=words[1])
-        return t.DAY_SET.format(**schedule_for(account, preference(session, account), settings).describe())
-    if verb == "hour" and len(words) == 2:
-        set_preference(session, account, hour=parse_hour(words[1]))
-        return t.HOUR_SET.format(**schedule_for(account, preference(session, account), settings).describe())
+    if verb in ("day", "hour") and len(words) == 2:
+        if verb == "day":
+            set_preference(session, account, day=words[1])
+        else:
+            set_preference(session, account, hour=parse_hour(words[1]))
+        schedule = schedule_for(account, preference(session, account), settings)
+        text = (t.DAY_SET if verb == "day" else t.HOUR_SET).format(**schedule.describe())
+        return text if schedule.enabled else f"{text} {t.STATUS_OFF}"
     raise UserFacingError(t.USAGE)
