@@ -6,6 +6,7 @@ One ``Profile`` per visible organization, person, course, funding stream and ope
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 SNIPPET_WORDS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One matchable directory item. ``snippets[0]`` is its most telling text (offer or title)."""
 
@@ -47,23 +48,27 @@ class Profile:
 
 
 class Splitter:
-    """``split_evidence`` with a memory: a rebuild re-splits only texts that changed since the last one."""
+    """``split_evidence`` with a memory: a rebuild re-splits only texts that changed since the last one.
+
+    Keyed by a 16-byte digest of the text, so the memory holds snippets, not a second copy of every text.
+    """
 
     def __init__(self, previous: Splitter | None = None) -> None:
         self._old = previous._cache if previous is not None else {}
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[bytes, tuple[str, ...]] = {}
 
     def __call__(self, *texts_: str | None) -> list[str]:
         out: list[str] = []
         for text in texts_:
             if not text:
                 continue
-            parts = self._cache.get(text)
+            key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            parts = self._cache.get(key)
             if parts is None:
-                parts = self._old.get(text)
+                parts = self._old.get(key)
                 if parts is None:
                     parts = tuple(split_evidence(text, SNIPPET_WORDS))
-                self._cache[text] = parts
+                self._cache[key] = parts
             for part in parts:
                 if part not in out:
                     out.append(part)
@@ -212,9 +217,7 @@ def load_profiles(
     for org in all_orgs.values():
         if (visibility := strictest(org.visibility)) in allowed:
             profiles.append(marked(org_profile(org, needs_by_org.get(org.id, []), split), visibility))
-    person_rows = _rows(
-        session, Person, Person.__table__.c.visibility.in_(allowed), Person.__table__.c.role != "staff"
-    )
+    person_rows = _rows(session, Person, Person.__table__.c.visibility.in_(allowed), Person.__table__.c.role != "staff")
     for person in person_rows:
         if (visibility := level(person.visibility, person.organization_id)) in allowed:
             org = all_orgs.get(person.organization_id or -1)
