@@ -96,11 +96,11 @@ def evaluate(
     matcher_params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     batch_size: int = 256,
-    diversify: bool = False,
 ) -> EvalReport:
     """Index ``data.corpus`` as production does (title + text -> snippets) and score every method.
 
-    All methods share one index and one set of query vectors, so they are compared on equal terms.
+    All methods share one index, so they are compared on equal terms; "engine" runs exactly as the bot
+    calls it (diversified top results included).
     """
     for m in methods:
         if m not in METHODS:
@@ -112,14 +112,21 @@ def evaluate(
     matcher = HybridMatcher(embedder, **dict(matcher_params or {}))
     matcher.fit(items, kinds=[d.kind for d in data.corpus], snippet_vectors=vectors)
     texts = [data.queries[q] for q in judged_queries]
-    qvecs = _encode(embedder, texts, "encoding queries", progress, batch_size)
+    # Each method embeds its own reading of the question (the engine drops request frames); encode each
+    # distinct text once.
+    method_texts = {m: [matcher.query_text(t, m) for t in texts] for m in methods}
+    distinct = sorted({t for ts in method_texts.values() for t in ts})
+    row = {t: i for i, t in enumerate(distinct)}
+    all_vecs = _encode(embedder, distinct, "encoding queries", progress, batch_size)
     ids = [d.id for d in data.corpus]
     per_query: dict[str, dict[str, np.ndarray]] = {}
     means: dict[str, dict[str, float]] = {}
     for method in methods:
+        qvecs = all_vecs[[row[t] for t in method_texts[method]]]
         rows = []
         for j, qid in enumerate(judged_queries):
-            hits = matcher.rank(texts[j], k=100, method=method, diversify=diversify, query_vector=qvecs[j])
+            hits = matcher.rank(texts[j], k=100, method=method, diversify=True, query_vector=qvecs[j],
+                                 explain=False)
             rows.append(query_metrics([ids[h.index] for h in hits], data.qrels[qid]))
             if progress is not None:
                 progress(f"ranking ({method})", j + 1, len(judged_queries))

@@ -23,6 +23,7 @@ from matching.expansion import expand
 from matching.explain import best_overlap, shared_terms
 from matching.fusion import convex, rrf, top_k
 from matching.lexical import LexicalIndex
+from matching.query import strip_request_frame
 from matching.scoring import offsets_from_counts, pool_argmax, pool_max, pool_top2, reciprocal
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,11 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         Diversity of the top results (``rank(diversify=True)``).
     k1, b, stemming
         BM25 parameters and Snowball stemming.
+    strip_frame : bool
+        Engine searches for the subject of a request, without "we need staff trained in" (``query_text``).
+    prf_docs, prf_weight : int, float
+        Dense pseudo-relevance feedback: the question vector moves towards the best evidence of the top
+        ``prf_docs`` fused items by ``prf_weight`` (0 docs disables it), then the channels are fused again.
     """
 
     def __init__(
@@ -96,7 +102,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         embedder: Embedder,
         *,
         fusion: str = "convex",
-        alpha: float = 0.3,
+        alpha: float = 0.4,
         rrf_k: float = 60.0,
         candidates: int = 100,
         pooling: str = "max",
@@ -108,6 +114,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         k1: float = 1.2,
         b: float = 0.75,
         stemming: bool = True,
+        strip_frame: bool = True,
+        prf_docs: int = 3,
+        prf_weight: float = 1.0,
     ) -> None:
         self.embedder = embedder
         self.fusion = fusion
@@ -123,6 +132,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.k1 = k1
         self.b = b
         self.stemming = stemming
+        self.strip_frame = strip_frame
+        self.prf_docs = prf_docs
+        self.prf_weight = prf_weight
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
@@ -206,6 +218,10 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"mask must be a bool array of shape ({self.n_items_},); got {m.dtype} {m.shape}")
         return m
 
+    def query_text(self, query: str, method: str = "engine") -> str:
+        """What ``method`` searches for: the engine drops the request frame ("we need staff trained in")."""
+        return strip_request_frame(query) if method == "engine" and self.strip_frame else query
+
     def encode_query(self, query: str) -> np.ndarray:
         """The question's vector, shape ``(dim,)``."""
         return self.embedder.encode([query])[0]
@@ -227,6 +243,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         asker_offer: str | None = None,
         method: str = "engine",
         query_vector: np.ndarray | None = None,
+        explain: bool = True,
     ) -> list[Hit]:
         """Best ``k`` items for ``query``, best first.
 
@@ -242,7 +259,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             What the asker offers: items whose needs match it move up (engine only).
         method : {"lexical", "dense", "hybrid", "engine"}
         query_vector : ndarray of shape (dim,), optional
-            Precomputed ``encode_query(query)`` (batch evaluation).
+            Precomputed ``encode_query(query_text(query, method))`` (batch evaluation).
+        explain : bool
+            Compute ``shared_terms`` (evaluation runs skip them).
 
         Returns
         -------
@@ -251,51 +270,65 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         allowed = self._check_rank_args(k, mask, method)
         if not query.strip() or self.n_items_ == 0:
             return []
-        n_cand = max(self.candidates, k)
+        subject = self.query_text(query, method)
+        query_texts = [subject]
         channels: dict[str, np.ndarray] = {}
-        query_texts = [query]
         if method != "dense":
-            terms = self.lexical_.term_weights(query)
+            terms = self.lexical_.term_weights(subject)
             if method == "engine" and self.expansion_weight > 0:
                 extra = expand(query)
                 query_texts += extra
                 for t in self.lexical_.term_weights(" ".join(extra)):
                     terms.setdefault(t, self.expansion_weight)
-            lex = self.lexical_.score(terms)
-            channels["lexical"] = lex
+            channels["lexical"] = self.lexical_.score(terms)
         sims = None
         if method != "lexical":
-            q = self.encode_query(query) if query_vector is None else query_vector
-            dense, sims = self._dense(q, method == "engine")
-            channels["dense"] = dense
-        lex_rank = dense_rank = np.zeros(0, dtype=np.int64)
-        if "lexical" in channels:
-            lex_masked = np.where(channels["lexical"] > 0, channels["lexical"], -np.inf)
-            if allowed is not None:
-                lex_masked[~allowed] = -np.inf
-            lex_rank = top_k(lex_masked, n_cand)
-        if "dense" in channels:
-            dense_masked = channels["dense"] if allowed is None else np.where(allowed, channels["dense"], -np.inf)
-            dense_rank = top_k(dense_masked, n_cand)
-
-        if method == "lexical":
-            cand, final = lex_rank, channels["lexical"][lex_rank].astype(np.float64)
-        elif method == "dense":
-            cand, final = dense_rank, channels["dense"][dense_rank].astype(np.float64)
-        else:
-            cand = np.union1d(lex_rank, dense_rank)
-            if method == "hybrid" or self.fusion == "rrf":
-                final = rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
-            else:
-                final = convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
-            if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
-                final = self._reciprocity(final, cand, channels, asker_offer)
+            q = self.encode_query(subject) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
+            channels["dense"], sims = self._dense(q, method == "engine")
+        n_cand = max(self.candidates, k)
+        cand, final = self._fuse(channels, allowed, n_cand, method)
+        if method == "engine" and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
+            q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
+            channels["dense"], sims = self._dense(q, True)
+            cand, final = self._fuse(channels, allowed, n_cand, method)
+        if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
+            final = self._reciprocity(final, cand, channels, asker_offer)
         order = np.lexsort((cand, -final))
         cand, final = cand[order], final[order]
         picks = np.arange(min(k, cand.shape[0]))
         if method == "engine" and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
             picks = self._diversify(cand, final, k)
-        return [self._hit(int(cand[p]), float(final[p]), channels, sims, query_texts) for p in picks]
+        texts = query_texts if explain else None
+        return [self._hit(int(cand[p]), float(final[p]), channels, sims, texts) for p in picks]
+
+    def _fuse(
+        self, channels: dict[str, np.ndarray], allowed: np.ndarray | None, n_cand: int, method: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Candidates (top ``n_cand`` of each channel, allowed only) and their scores, unordered."""
+        lex_rank = dense_rank = np.zeros(0, dtype=np.int64)
+        if "lexical" in channels:
+            lex = np.where(channels["lexical"] > 0, channels["lexical"], -np.inf)
+            if allowed is not None:
+                lex[~allowed] = -np.inf
+            lex_rank = top_k(lex, n_cand)
+        if "dense" in channels:
+            dense = channels["dense"] if allowed is None else np.where(allowed, channels["dense"], -np.inf)
+            dense_rank = top_k(dense, n_cand)
+        if method == "lexical":
+            return lex_rank, channels["lexical"][lex_rank].astype(np.float64)
+        if method == "dense":
+            return dense_rank, channels["dense"][dense_rank].astype(np.float64)
+        cand = np.union1d(lex_rank, dense_rank)
+        if method == "hybrid" or self.fusion == "rrf":
+            return cand, rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
+        return cand, convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
+
+    def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """Rocchio on the dense side: move the question towards the best evidence of the top items."""
+        best = self.offsets_[top] + pool_argmax(sims, self.offsets_, top)
+        centroid = self.snippet_vectors_[best].mean(axis=0)
+        moved = q + self.prf_weight * centroid
+        return (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
 
     def _reciprocity(
         self, final: np.ndarray, cand: np.ndarray, channels: dict[str, np.ndarray], asker_offer: str
@@ -325,15 +358,20 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         return np.concatenate([head, tail])
 
     def _hit(
-        self, i: int, score: float, channels: dict[str, np.ndarray], sims: np.ndarray | None, query_texts: list[str]
+        self,
+        i: int,
+        score: float,
+        channels: dict[str, np.ndarray],
+        sims: np.ndarray | None,
+        query_texts: list[str] | None,
     ) -> Hit:
         s, e = int(self.offsets_[i]), int(self.offsets_[i + 1])
         snippets = self.snippets_[s:e]
         if sims is not None:
             ev = int(pool_argmax(sims, self.offsets_, np.array([i]))[0])
         else:
-            ev = best_overlap(query_texts, snippets, self.lexical_.idf) if snippets else 0
-        terms = shared_terms(query_texts, snippets, self.lexical_.idf)
+            ev = best_overlap(query_texts or [], snippets, self.lexical_.idf) if snippets else 0
+        terms = shared_terms(query_texts, snippets, self.lexical_.idf) if query_texts is not None else ()
         return Hit(
             index=i,
             score=score,

@@ -1,0 +1,118 @@
+"""Dev benchmarks: convert the shared evaluation sets, score the four ranking methods, print one table.
+
+Runs the same ``matching.evaluation.evaluate`` as ``clustermatch eval`` (production snippets, the real
+checked model, engine exactly as the bot calls it). Vectors are cached by text under var/devbench/ so a
+re-run after an engine change only re-ranks. Any single set can be re-run through the command line:
+``clustermatch eval --corpus var/devbench/<set>/corpus.jsonl --queries .../queries.jsonl --qrels .../qrels.tsv``.
+
+    .venv/bin/python scripts/dev_benchmarks.py [--sets coursera,cranfield,...] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import convert_coursera  # noqa: E402
+import convert_cranfield  # noqa: E402
+import convert_esco  # noqa: E402
+from convert_common import EVAL_DATA, OUT  # noqa: E402
+
+from matching.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E402
+from matching.eval_data import load_eval_set  # noqa: E402
+from matching.evaluation import METRICS, evaluate  # noqa: E402
+
+REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test"]
+TUNING = ["esco-tech-validation", "esco-house-validation"]
+
+
+class CachedEmbedder:
+    """Wraps the real embedder with an on-disk cache keyed by the SHA-1 of each text (benchmarks only)."""
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self.inner, self.path = inner, path
+        self.model_id, self.dim = inner.model_id, inner.dim
+        self._rows: dict[str, np.ndarray] = {}
+        if path.is_file():
+            with np.load(path) as z:
+                self._rows = dict(zip((str(k) for k in z["keys"]), z["vectors"], strict=True))
+        self._dirty = False
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._rows}
+        if todo:
+            vectors = self.inner.encode(list(todo.values()))
+            self._rows.update(zip(todo, vectors, strict=True))
+            self._dirty = True
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._rows[k] for k in keys]).astype(np.float32)
+
+    def save(self) -> None:
+        if self._dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = list(self._rows)
+            tmp = self.path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(keys), vectors=np.stack([self._rows[k] for k in keys]))
+            tmp.replace(self.path)
+            self._dirty = False
+
+
+def convert_all() -> None:
+    convert_coursera.convert(EVAL_DATA / "coursera-skills")
+    convert_cranfield.convert(EVAL_DATA / "cranfield")
+    convert_esco.convert(EVAL_DATA / "esco-skill-extraction" / "data")
+
+
+def markdown(results: dict[str, dict[str, object]]) -> str:
+    lines = ["| set | queries | docs | method | nDCG@10 | R@10 | R@100 | MRR@10 |", "|---|---|---|---|---|---|---|---|"]
+    for name, res in results.items():
+        methods: dict[str, dict[str, float]] = res["methods"]  # type: ignore[assignment]
+        best_single = max(methods["lexical"]["ndcg@10"], methods["dense"]["ndcg@10"])
+        for method, vals in methods.items():
+            cells = [f"{vals[m]:.4f}" for m in METRICS]
+            if method == "engine":
+                gain = (vals["ndcg@10"] / best_single - 1) * 100 if best_single else 0.0
+                cells = [f"**{c}**" for c in cells]
+                cells[0] += f" ({gain:+.1f} %)"
+            lines.append(f"| {name} | {res['queries']} | {res['corpus']} | {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=",".join(REPORTED + TUNING), help="comma-separated set names")
+    parser.add_argument("--json", type=Path, default=OUT / "results.json", help="where to write all figures")
+    args = parser.parse_args()
+    convert_all()
+    embedder = CachedEmbedder(SentenceTransformerEmbedder(), OUT / "embedding-cache.npz")
+    results: dict[str, dict[str, object]] = {}
+    for name in args.sets.split(","):
+        folder = OUT / name
+        data = load_eval_set(folder / "corpus.jsonl", folder / "queries.jsonl", folder / "qrels.tsv")
+        started = time.perf_counter()
+        report = evaluate(data, embedder)
+        embedder.save()
+        results[name] = report.to_json()
+        print(f"{name}: {time.perf_counter() - started:.0f} s {json.dumps(report.methods)}", flush=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print()
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
