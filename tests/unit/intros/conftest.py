@@ -30,7 +30,8 @@ ORGS: dict[str, dict[str, Any]] = {
                     needs="Manufacturers willing to pilot collaborative welding robots on their lines.",
                     website="https://weldbot.example"),
     "alumaker": dict(name="AluMaker Trays", kind="manufacturer", province="QC",
-                     capabilities="Stamping and assembly of aluminium battery trays for electric buses.",
+                     capabilities="Stamping and assembly of aluminium battery trays for electric buses. Our two lines "
+                     "are open to pilot collaborative welding robots.",
                      needs="We need to automate TIG welding of aluminium battery trays."),
     "rivalweld": dict(name="RivalWeld Systems", kind="technology_firm", province="ON",
                       capabilities="Robotic TIG welding cells for aluminium battery trays, seam tracking.",
