@@ -92,3 +92,13 @@ def _wire_services(container: Container) -> None:
         sessions=container.sessions, catalog=catalog, settings=container.settings,
         messengers=lambda platform: messenger_for(container, platform),
     )
+
+    from bot.core.privacy import PrivacyService
+    from bot.slack.privacy import home_section as privacy_home_section
+
+    # container.privacy: members' data download, forget requests, profile visibility (audited)
+    vectors = container.services["vector_search"]
+    container.services["privacy"] = PrivacyService(
+        sessions=container.sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None
+    )
+    container.services.setdefault("home_sections", {})["privacy"] = privacy_home_section  # App Home "Your data"

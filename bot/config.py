@@ -60,7 +60,7 @@ class Settings:
     slack_client_secret: str = ""
     slack_scopes: str = (
         "app_mentions:read,channels:read,chat:write,commands,im:history,im:read,im:write,"
-        "mpim:write,users:read,users:read.email,usergroups:read"
+        "mpim:write,users:read,users:read.email,usergroups:read,files:write"
     )
     slack_api_url: str = ""  # e.g. http://127.0.0.1:8899/api/ for a local fake Web API
     slack_staff_channel: str = ""  # channel id where staff review suggested introductions

@@ -27,10 +27,11 @@ from slack_sdk.models.views import View
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.privacy_texts import VISIBILITY_CHOICES
 from bot.slack import texts
 from bot.slack.render import mrkdwn, truncate
 from bot.slack.translate import PLATFORM
-from models.directory import PROVINCES, Organization, Person, PlatformAccount
+from models.directory import PROVINCES, VISIBILITIES, Organization, Person, PlatformAccount
 from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class ProfileForm:
     org_name: str | None = None  # set when the member belongs to an organization row: its texts are editable
     org_capabilities: str = ""
     org_needs: str = ""
+    visibility: str | None = "public"  # who can find the member; None (an older modal): leave as stored
 
 
 def _account(session: Session, team_id: str, user_id: str) -> PlatformAccount | None:
@@ -96,6 +98,7 @@ def load_profile(sessions: sessionmaker[Session], team_id: str, user_id: str) ->
             org_name=org.name if org is not None else None,
             org_capabilities=(org.capabilities or "") if org is not None else "",
             org_needs=(org.needs or "") if org is not None else "",
+            visibility=person.visibility,
         )
 
 
@@ -141,6 +144,17 @@ def profile_view(form: ProfileForm, *, origin_channel: str | None = None) -> dic
         org = truncate(form.org_name, 60)
         blocks.append(_text_input("org_capabilities", f"What {org} offers", form.org_capabilities))
         blocks.append(_text_input("org_needs", f"What {org} is looking for", form.org_needs))
+    choices = [Option(text=label, value=level) for level, label in VISIBILITY_CHOICES.items()]
+    blocks.append(
+        InputBlock(
+            block_id="visibility",
+            label=PlainTextObject(text=texts.LABEL_VISIBILITY),
+            element=StaticSelectElement(action_id=VALUE, options=choices, initial_option=next(
+                c for c in choices if c.value == (form.visibility or "public"))),
+            optional=True,
+            hint=PlainTextObject(text=texts.HINT_VISIBILITY),
+        )
+    )
     view = View(
         type="modal",
         callback_id=CALLBACK_ID,
@@ -170,6 +184,7 @@ def form_from_view(view: dict[str, Any]) -> ProfileForm:
         return str(raw.get("value") or "").strip()
 
     selected = ((values.get("province") or {}).get(VALUE) or {}).get("selected_option") or {}
+    chosen = ((values.get("visibility") or {}).get(VALUE) or {}).get("selected_option") or {}
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
@@ -184,6 +199,7 @@ def form_from_view(view: dict[str, Any]) -> ProfileForm:
         org_name="" if meta.get("has_org") else None,
         org_capabilities=text("org_capabilities"),
         org_needs=text("org_needs"),
+        visibility=chosen.get("value") or None,
     )
 
 
@@ -200,6 +216,8 @@ def validate(form: ProfileForm) -> dict[str, str]:
             errors[block_id] = texts.ERROR_TOO_LONG.format(n=max_length)
     if form.province is not None and form.province not in PROVINCES:
         errors["province"] = texts.ERROR_REQUIRED
+    if form.visibility is not None and form.visibility not in VISIBILITIES:
+        errors["visibility"] = texts.ERROR_REQUIRED
     return errors
 
 
@@ -221,6 +239,8 @@ def save_profile(
             "expertise": form.expertise,
             "interests": form.interests,
         }
+        if form.visibility is not None:
+            values["visibility"] = form.visibility
         org: Organization | None = person.organization if person is not None else None
         if org is None:
             values["affiliation"] = form.affiliation or None
