@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint bench eval dev-benchmarks clean
+.PHONY: install run test lint bench bench-pgvector eval dev-benchmarks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/clustermatch bench
+
+bench-pgvector: $(STAMP)
+	$(BIN)/python scripts/bench_pgvector.py --profiles 100000 --torch-threads 1
 
 dev-benchmarks: $(STAMP)
 	$(BIN)/python scripts/dev_benchmarks.py
