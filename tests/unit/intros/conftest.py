@@ -123,8 +123,10 @@ def seed(sessions: sessionmaker[Session]) -> dict[str, int]:
         repo.upsert(Course, "c-plc", dict(title="PLC programming micro-credential", delivery="online",
                                           description="Programming PLCs for robotic welding cells.",
                                           url="https://college.example/plc"))
-        repo.upsert(FundingStream, "f-auto", dict(name="Automation pilot fund",
-                                                  description="Funding for robotic welding automation pilots."))
+        repo.upsert(FundingStream, "f-auto", dict(
+            name="Automation pilot fund",
+            description="Funding for robotic TIG welding automation pilots on aluminium battery tray lines, with "
+                        "research on welding metallurgy and training for operators of welding cells."))
         repo.upsert(Need, "n-anon", dict(title="Weld inspection for aluminium trays", anonymous=True,
                                          organization_id=orgs["alumaker"].id,
                                          description="Looking for automated weld inspection."))
