@@ -54,8 +54,8 @@ def section_for(kind: str) -> str:
 
 
 def group(suggestions: Sequence[Suggestion], *, per_kind: int = 3, total: int = 10) -> tuple[Section, ...]:
-    """Keep the ranked (already MMR-diversified) order, at most ``per_kind`` per heading and ``total``
-    overall; sections come in the order of their best suggestion."""
+    """Pick from the ranked (already MMR-diversified) list, at most ``per_kind`` per heading and ``total``
+    overall; sections come in the order of their best suggestion, suggestions by score within each."""
     buckets: dict[str, list[Suggestion]] = {}
     count = 0
     for s in suggestions:
@@ -65,7 +65,10 @@ def group(suggestions: Sequence[Suggestion], *, per_kind: int = 3, total: int = 
         if len(bucket) < per_kind:
             bucket.append(s)
             count += 1
-    return tuple(Section(heading, tuple(items)) for heading, items in buckets.items() if items)
+    # Sections keep the order of their best suggestion; inside one, the most relevant comes first.
+    return tuple(
+        Section(heading, tuple(sorted(items, key=lambda s: -s.score))) for heading, items in buckets.items() if items
+    )
 
 
 def render_text(intro: str, sections: Sequence[Section], notice: str | None = None) -> str:
@@ -126,9 +129,9 @@ class AskService:
             asker = activity.identify(incoming.platform, incoming.workspace_id, incoming.user_id)
             hidden = activity.dismissed(asker)
             if intent.action == intents.SAVED:
-                return self._saved_reply(activity.saved(asker))
+                return self._saved_reply(activity.saved(asker), staff=asker.is_staff)
         if intent.action == intents.MORE_LIKE:
-            target = self.catalog.find(intent.target or "")
+            target = self.catalog.find(intent.target or "", staff=asker.is_staff)
             if target is None or target.ref not in self.catalog.snapshot.index_of:
                 raise UserFacingError(texts.UNKNOWN_REF.format(ref=intent.target))
             return self._more_like(asker, target.ref, target.title, hidden, intent)
@@ -140,6 +143,7 @@ class AskService:
             asker_ref=asker.profile_ref,
             exclude=hidden,
             avoid=hidden,
+            staff=asker.is_staff,
         )
         return self._answer(asker, intent, intent.text, found, texts.INTRO_ANSWER.format(question=_quote(intent.text)))
 
@@ -208,22 +212,24 @@ class AskService:
             asker_ref=asker.profile_ref,
             exclude=hidden,
             avoid=hidden,
+            staff=asker.is_staff,
         )
         return self._answer(asker, intent, f"more like {ref}", found, texts.MORE_LIKE_ANSWER.format(title=title))
 
-    def _saved_reply(self, saved: Sequence[Any]) -> Reply:
-        if not saved:
+    def _saved_reply(self, saved: Sequence[Any], *, staff: bool = False) -> Reply:
+        """Saved items the member may still see (an item hidden or removed since is left out)."""
+        visible = [(row, p) for row in saved if (p := self.catalog.profile(row.ref, staff=staff)) is not None]
+        if not visible:
             return Reply(text=texts.SAVED_LIST_EMPTY, ephemeral=True, meta={"intent": intents.SAVED})
         items = []
-        for row in saved:
-            profile = self.catalog.profile(row.ref)
+        for row, profile in visible:
             items.append(
                 Suggestion(
                     ref=row.ref,
-                    kind=profile.kind if profile else "",
-                    title=profile.title if profile else row.title,
-                    subtitle=profile.subtitle if profile else "",
-                    url=profile.url if profile else None,
+                    kind=profile.kind,
+                    title=profile.title,
+                    subtitle=profile.subtitle,
+                    url=profile.url,
                     actions=(REQUEST_INTRO, MORE_LIKE_THIS),
                 )
             )
@@ -236,11 +242,17 @@ class AskService:
         )
 
     # ------------------------------------------------------------------ act
+    def _asker(self, request: ActionRequest) -> Asker:
+        with self._sessions() as session:
+            return ActivityRepository(session).identify(request.platform, request.workspace_id, request.user_id)
+
     def act(self, request: ActionRequest) -> Reply:
         if request.action == REQUEST_INTRO:
             intros = self._services.get("intros")
             if intros is None:
                 raise UserFacingError(texts.INTROS_UNAVAILABLE)
+            if self.catalog.profile(request.ref, staff=self._asker(request).is_staff) is None:
+                raise UserFacingError(texts.UNKNOWN_ITEM)  # hidden, staff-only for a member, or gone
             return intros.request_intro(request)  # type: ignore[no-any-return]
         if request.action in getattr(self._services.get("intros"), "actions", ()):  # accept, decline, staff, ...
             return self._services["intros"].act(request)  # type: ignore[no-any-return]
@@ -248,7 +260,7 @@ class AskService:
             raise UserFacingError(texts.UNKNOWN_ACTION)
         if not REF_RE.match(request.ref or ""):
             raise UserFacingError(texts.UNKNOWN_REF.format(ref=request.ref))
-        profile = self.catalog.profile(request.ref)
+        profile = self.catalog.profile(request.ref, staff=self._asker(request).is_staff)
         if profile is None:
             raise UserFacingError(texts.UNKNOWN_ITEM)
         with self._sessions.begin() as session:
