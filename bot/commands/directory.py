@@ -90,7 +90,20 @@ def _run_import(container: Container, files: list[Path], *, kind: str | None, dr
         if exc.total > 50:
             errors.print(f"  ... and {exc.total - 50} more", highlight=False)
         raise typer.Exit(1) from None
+    if not dry_run:
+        _audit_import(container, files, report)
     print_report(report)
+
+
+def _audit_import(container: Container, files: list[Path], report: ImportReport) -> None:
+    """An import is a staff action: the audit log keeps who ran it, on which files, and what changed."""
+    from bot.commands.member import operator
+    from models.privacy import audit
+
+    with container.sessions.begin() as session:
+        audit(session, operator(), "import.run", None, {
+            "files": [p.name for p in files], "totals": report.totals,
+            "version": [report.version_before, report.version_after]})
 
 
 def print_report(report: ImportReport) -> None:

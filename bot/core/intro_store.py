@@ -26,6 +26,10 @@ from models.intros import (
     IntroSuggestion,
     pair_key,
 )
+from models.privacy import audit
+
+#: ``log`` actions taken by staff (approve, reject, skip, veto, note), copied to ``models.privacy.audit``.
+STAFF_AUDITED = frozenset({"approved", "rejected", "skipped", "vetoed", "note"})
 
 
 def aware(value: datetime) -> datetime:
@@ -187,3 +191,7 @@ class IntroRepository:
             **detail: Any) -> None:
         self.session.add(IntroEvent(actor=actor, action=action, introduction_id=introduction_id,
                                     suggestion_id=suggestion_id, detail=detail))
+        if action in STAFF_AUDITED:  # staff decisions also go to the cluster-wide audit log
+            target = f"sug:{suggestion_id}" if suggestion_id is not None else f"intro:{introduction_id}"
+            audit(self.session, actor, f"intro.{action}", target,
+                  {"introduction_id": introduction_id, "suggestion_id": suggestion_id})
