@@ -30,6 +30,9 @@ from models.repositories import DirectoryRepository
 logger = logging.getLogger(__name__)
 
 _LANG_BITS = {"en": 1, "fr": 2}
+#: Hits scoring below this share of the best hit are noise in a small directory (fused scores are min-max
+#: normalised over the candidates, so the weakest candidate always scores 0).
+RELATIVE_FLOOR = 0.15
 #: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
 LOOKALIKE_COSINE = 0.85
 
@@ -264,8 +267,10 @@ class Catalog:
         if REF_RE.match(target):
             return self.profile(target, staff=staff)
         wanted = target.strip().casefold()
-        return next((p for p in snap.by_ref.values()
-                     if p.title.casefold() == wanted and (staff or p.visibility == "public")), None)
+        return next(
+            (p for p in snap.by_ref.values() if p.title.casefold() == wanted and (staff or p.visibility == "public")),
+            None,
+        )
 
     # ------------------------------------------------------------------ search
     def search(
@@ -382,7 +387,8 @@ class Catalog:
         return channels.get("lexical", 0.0) > 0 or channels.get("dense", 1.0) >= self.min_dense
 
     def _suggestions(self, snap: Snapshot, hits: Sequence, avoid: Collection[str]) -> list[Suggestion]:  # type: ignore[type-arg]
-        kept = [h for h in hits if self._relevant(h.channel_scores)]
+        top = max((h.score for h in hits), default=0.0)
+        kept = [h for h in hits if self._relevant(h.channel_scores) and h.score >= RELATIVE_FLOOR * top]
         avoided = [snap.index_of[r] for r in avoid if r in snap.index_of]
         if avoided and kept:
             sims = self._centroids(snap, [h.index for h in kept]) @ self._centroids(snap, avoided).T

@@ -36,7 +36,9 @@ def test_ask_json(data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     reply = json.loads(result.stdout)
     refs = [s["ref"] for section in reply["sections"] for s in section["suggestions"]]
-    assert {"org:weldtech", "person:r-weld"} <= set(refs[:4])
+    assert {"org:weldtech", "person:r-weld"} <= set(refs)
+    scores = {s["ref"]: s["score"] for section in reply["sections"] for s in section["suggestions"]}
+    assert scores["org:weldtech"] == max(scores.values())
     assert reply["query_id"] and reply["suggestion_count"] == len(refs)
     first = reply["sections"][0]["suggestions"][0]
     assert first["reason"] and set(first) >= {"ref", "kind", "title", "subtitle", "reason", "shared_terms", "actions"}
