@@ -107,7 +107,7 @@ def _load_chunk(session: Session, accounts: list[PlatformAccount], now: datetime
         stmt = select(Need).where(
             Need.status == "open", Need.organization_id.in_(org_ids) | Need.person_id.in_(person_ids)
         )
-        for need in session.scalars(stmt.order_by(Need.updated_at.desc())):
+        for need in session.scalars(stmt.order_by(Need.updated_at.desc(), Need.id)):
             if need.person_id is not None:
                 needs_of_person[need.person_id].append(need)
             elif need.organization_id is not None:
@@ -118,7 +118,7 @@ def _load_chunk(session: Session, accounts: list[PlatformAccount], now: datetime
         select(Question.platform, Question.workspace_id, Question.user_id, Question.text)
         .where(tuple_(Question.platform, Question.workspace_id, Question.user_id).in_(keys),
                Question.created_at >= now - QUESTION_WINDOW, Question.intent == "search")
-        .order_by(Question.created_at.desc())
+        .order_by(Question.created_at.desc(), Question.id)
     )
     for platform, workspace, user, text in session.execute(q_stmt):
         questions[(platform, workspace, user)].append(text)
