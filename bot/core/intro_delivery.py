@@ -57,10 +57,6 @@ class StaffBoard(Protocol):
         """Post the items (in as many messages as needed); returns each item's message ref."""
         ...
 
-    def update_staff(self, message_ref: str, items: Sequence[IntroMessage], *, title: str, summary: str) -> None:
-        """Re-render the message ``message_ref`` with the items it holds (after a staff action)."""
-        ...
-
 
 MessengerLookup = Callable[[str], Any]
 

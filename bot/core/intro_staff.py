@@ -215,8 +215,10 @@ class StaffDesk:
                 refs = [f"sug:{r.id}" for r in rows] or refs
                 batch = s.get(IntroBatch, rows[0].batch_id) if rows else None
             items = tuple(i for i in (self.item(s, r) for r in refs) if i is not None)
-            title, summary = self.batch_header(batch) if batch is not None else (t.STAFF_REVIEW_HEADLINE.format(
-                a="A member", b="another member"), "")
+            if batch is not None:
+                title, summary = self.batch_header(batch)
+            else:
+                title, summary = (items[0].headline if items else ""), ""
         return StaffOutcome(text, items, title, summary)
 
     @staticmethod

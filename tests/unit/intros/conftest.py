@@ -64,7 +64,6 @@ class FakeMessenger:
     sent: list[tuple[Address, IntroMessage]] = field(default_factory=list)
     groups: list[tuple[list[Address], IntroMessage]] = field(default_factory=list)
     staff: list[tuple[list[IntroMessage], str, str]] = field(default_factory=list)
-    updated: list[tuple[str, list[IntroMessage]]] = field(default_factory=list)
     fail_for: set[str] = field(default_factory=set)
 
     def send(self, to: Address, message: IntroMessage) -> bool:
@@ -81,9 +80,6 @@ class FakeMessenger:
         self.staff.append((list(items), title, summary))
         return [f"CSTAFF {len(self.staff)}.000" for _ in items]
 
-    def update_staff(self, message_ref: str, items: Sequence[IntroMessage], *, title: str, summary: str) -> None:
-        self.updated.append((message_ref, list(items)))
-
     def to(self, user_id: str) -> list[IntroMessage]:
         return [m for a, m in self.sent if a.user_id == user_id]
 
@@ -99,8 +95,8 @@ class Clock:
         self.now += timedelta(**kw)
 
 
-def seed(sessions: sessionmaker[Session]) -> dict[str, int]:
-    """The directory above; returns person ids by key."""
+def seed(sessions: sessionmaker[Session], workspace: str = WS) -> dict[str, int]:
+    """The directory above, chat accounts in ``workspace``; returns person ids by key."""
     ids: dict[str, int] = {}
     with sessions.begin() as s:
         repo = DirectoryRepository(s)
@@ -115,11 +111,11 @@ def seed(sessions: sessionmaker[Session]) -> dict[str, int]:
             s.flush()
             ids[key] = person.id
             if key in ACCOUNTS:
-                s.add(PlatformAccount(person_id=person.id, platform="slack", workspace_id=WS, user_id=ACCOUNTS[key],
-                                      display_name=values["name"]))
-        s.add(PlatformAccount(platform="slack", workspace_id=WS, user_id="U-STAFF", display_name="Sam Staff",
+                s.add(PlatformAccount(person_id=person.id, platform="slack", workspace_id=workspace,
+                                      user_id=ACCOUNTS[key], display_name=values["name"]))
+        s.add(PlatformAccount(platform="slack", workspace_id=workspace, user_id="U-STAFF", display_name="Sam Staff",
                               is_staff=True))
-        s.add(PlatformAccount(platform="slack", workspace_id=WS, user_id="U-NOBODY"))
+        s.add(PlatformAccount(platform="slack", workspace_id=workspace, user_id="U-NOBODY"))
         repo.upsert(Course, "c-plc", dict(title="PLC programming micro-credential", delivery="online",
                                           description="Programming PLCs for robotic welding cells.",
                                           url="https://college.example/plc"))
