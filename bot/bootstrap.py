@@ -92,6 +92,9 @@ def _wire_services(container: Container) -> None:
         sessions=container.sessions, catalog=catalog, settings=container.settings,
         messengers=lambda platform: messenger_for(container, platform),
     )
+    from bot.slack.intros import home_section as intros_home_section
+
+    container.services.setdefault("home_sections", {})["introductions"] = intros_home_section  # App Home
 
     from bot.core.privacy import PrivacyService
     from bot.slack.privacy import home_section as privacy_home_section

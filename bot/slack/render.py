@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core import texts
+from bot.core.intro_people import introducible
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE, Reply, Section, Suggestion
 from bot.slack.translate import encode_value
 
@@ -129,8 +130,8 @@ def suggestion_blocks(s: Suggestion, *, query_id: str | None, position: int) -> 
     blocks: list[Block] = [SectionBlock(block_id=f"s{position}", text=MarkdownTextObject(text=suggestion_text(s)))]
     buttons = []
     for action in s.actions:
-        if action not in BUTTONS:
-            continue
+        if action not in BUTTONS or (action == REQUEST_INTRO and not introducible(s.ref)):
+            continue  # courses and funding streams have nobody to introduce: they get a link instead
         label, style = BUTTONS[action]
         buttons.append(
             ButtonElement(
@@ -140,6 +141,9 @@ def suggestion_blocks(s: Suggestion, *, query_id: str | None, position: int) -> 
                 style=style,
             )
         )
+    if not introducible(s.ref) and link(s.url, "x") != "x" and len(s.url or "") <= 3000:
+        buttons.append(ButtonElement(text=PlainTextObject(text="Open"), action_id=f"open_link:{position}",
+                                     url=s.url))
     if buttons:
         blocks.append(ActionsBlock(block_id=f"a{position}", elements=buttons[:25]))
     return blocks
