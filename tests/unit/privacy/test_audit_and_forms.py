@@ -1,0 +1,75 @@
+"""The audit function and listing, visibility rules, and the "Who can find you" field of the Slack modal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk.models.views import View
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.privacy_subject import parse_subject
+from bot.slack.profile import form_from_view, load_profile, profile_view, save_profile, validate
+from models.directory import Person
+from models.privacy import AuditEntry, audit, can_see, entries, strictest
+from tests.unit.slack.test_profile import GOOD, submitted
+
+
+def test_visibility_rules() -> None:
+    assert strictest("public", None) == "public" and strictest("public", "staff") == "staff"
+    assert strictest("staff", "hidden", "public") == "hidden"
+    assert strictest("publik") == "hidden"  # a typo never publishes anyone
+    assert can_see("public", staff=False) and not can_see("staff", staff=False) and can_see("staff", staff=True)
+    assert not can_see("hidden", staff=True)
+
+
+def test_member_ids_parse_or_name_the_forms() -> None:
+    assert parse_subject("person:p-1") == ("person", "p-1")
+    assert parse_subject("teams:tenant:29:1abc:x") == ("teams", "tenant", "29:1abc:x")
+    for bad in ("p-1", "slack:T1", "person:", "email:a@b"):
+        with pytest.raises(ValueError, match="slack:<team>:<user>"):
+            parse_subject(bad)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_audit_writes_in_the_callers_transaction_and_lists_newest_first(sessions: sessionmaker[Session]) -> None:
+    old = datetime.now(UTC) - timedelta(days=10)
+    with sessions.begin() as s:
+        audit(s, "cli:ann", "import.run", None, {"files": ["a.csv"]}).at = old
+        audit(s, "slack:T1:U9", "intro.approved", "sug:4", {"suggestion_id": 4})
+        audit(s, "slack:T1:U9", "intro.vetoed", "sug:5")
+    with pytest.raises(RuntimeError), sessions.begin() as s:
+        audit(s, "cli:ann", "member.forget", "forget:x")
+        raise RuntimeError("the action failed")  # its entry goes with it
+    with sessions() as s:
+        assert [e.action for e in entries(s)] == ["intro.vetoed", "intro.approved", "import.run"]
+        assert [e.action for e in entries(s, action="intro.")] == ["intro.vetoed", "intro.approved"]
+        assert [e.target for e in entries(s, since=datetime.now(UTC) - timedelta(days=1))] == ["sug:5", "sug:4"]
+        assert [e.details for e in entries(s, target="sug:4")] == [{"suggestion_id": 4}]
+        assert len(entries(s, limit=1)) == 1
+        with pytest.raises(ValueError, match="actor"):
+            audit(s, " ", "x")
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "member.forget")) is None
+
+
+def test_profile_modal_offers_who_can_find_you_and_keeps_it_when_absent(sessions: sessionmaker[Session]) -> None:
+    view = profile_view(replace(GOOD, visibility="staff"))
+    View(**view).validate_json()
+    [block] = [b for b in view["blocks"] if b.get("block_id") == "visibility"]
+    assert block["element"]["initial_option"]["value"] == "staff"
+    assert {o["value"] for o in block["element"]["options"]} == {"public", "staff", "hidden"}
+
+    body = submitted({"name": "Maria Lopez", "expertise": "x" * 30})
+    body["view"]["state"]["values"]["visibility"] = {"value": {"type": "static_select",
+                                                               "selected_option": {"value": "hidden"}}}
+    assert form_from_view(body["view"]).visibility == "hidden"
+    save_profile(sessions, "T1", "U1", form_from_view(body["view"]))
+    older = submitted({"name": "Maria Lopez", "expertise": "y" * 30})  # a modal opened before the field existed
+    assert form_from_view(older["view"]).visibility is None
+    save_profile(sessions, "T1", "U1", form_from_view(older["view"]))
+    with sessions() as s:
+        assert s.scalars(select(Person.visibility)).one() == "hidden"
+    assert load_profile(sessions, "T1", "U1").visibility == "hidden"
+    assert "visibility" in validate(replace(GOOD, visibility="everyone"))
