@@ -60,6 +60,14 @@ def best_sentences(snippet: str, terms: Sequence[str], limit: int = REASON_CHARS
     return text
 
 
+def _informative(profile: Profile, evidence: str, terms: Sequence[str]) -> str:
+    """The evidence, unless it only repeats the title (courses, funding): then the snippet sharing most terms."""
+    others = [s for s in profile.snippets if s != profile.title]
+    if evidence.strip() != profile.title.strip() or not others:
+        return evidence
+    return max(others, key=lambda s: sum(t.lower() in s.lower() for t in terms))
+
+
 class _Codes:
     """A column of small categorical values as int codes, so facet masks are integer comparisons."""
 
@@ -406,7 +414,7 @@ class Catalog:
                     title=p.title,
                     subtitle=p.subtitle,
                     score=round(float(h.score), 4),
-                    reason=best_sentences(h.evidence, h.shared_terms),
+                    reason=best_sentences(_informative(p, h.evidence, h.shared_terms), h.shared_terms),
                     shared_terms=tuple(h.shared_terms),
                     url=p.url,
                 )

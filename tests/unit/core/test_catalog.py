@@ -179,3 +179,9 @@ def test_restart_with_many_cached_vectors_scans_the_cache(seeded, counting_embed
     second.warm_up()
     assert again.texts_encoded == 0 and second.snapshot.vectors.from_cache == first.snapshot.encoded
     assert refs(second.search(WELDING, k=3)) == refs(first.search(WELDING, k=3))
+
+
+def test_a_reason_never_just_repeats_the_title(seeded, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    found = Catalog(seeded, counting_embedder).search("Automation adoption stream", kinds=["funding_stream"])
+    assert found[0].ref == "funding:f-auto"
+    assert found[0].reason.startswith("Co-investment for manufacturing SMEs")
