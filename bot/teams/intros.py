@@ -1,0 +1,120 @@
+"""Introductions on Teams: Adaptive Card 1.5 rendering, proactive delivery, and the typed commands.
+
+Member and directory text goes into ``RichTextBlock``/``TextRun`` (never parsed as Markdown). Buttons are
+``Action.Submit`` with ``{"action", "ref"}``: Teams posts them back as a message whose ``value`` the existing
+card-submit route turns into an ``ActionRequest`` for ``container.act``, which hands introduction actions to
+the introductions service. Teams has no group chat opened by a bot without extra permissions, so an accepted
+introduction reaches both people in their 1:1 chats with the bot. ``pause``, ``resume``, ``exclude``,
+``include``, ``intros`` and ``consortium`` typed to the bot work as ``/match`` ones do on Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
+
+from bot.core import intro_texts as t
+from bot.core.consortium import propose
+from bot.core.errors import UserFacingError
+from bot.core.intro_delivery import Address
+from bot.core.intro_messages import IntroMessage
+from bot.core.intro_prefs import COMMANDS
+from bot.core.messages import Reply
+from bot.teams import translate
+from bot.teams.render import card, card_activity, literal, submit, to_activity
+
+logger = logging.getLogger(__name__)
+
+STYLES = {"primary": "positive", "danger": "destructive"}
+COMMAND = re.compile(rf"^\s*({'|'.join((*COMMANDS, 'consortium'))})\b(.*)$", re.IGNORECASE | re.DOTALL)
+MAX_FACT = 700
+
+
+def _fact(label: str, value: str) -> dict[str, Any]:
+    return {"type": "RichTextBlock", "spacing": "small", "inlines": [
+        {"type": "TextRun", "text": f"{label[:80]}: ", "weight": "bolder"},
+        {"type": "TextRun", "text": value if len(value) <= MAX_FACT else value[: MAX_FACT - 1] + "…"},
+    ]}
+
+
+def intro_card(message: IntroMessage) -> dict[str, Any]:
+    """One introduction message as an Adaptive Card 1.5."""
+    body: list[dict[str, Any]] = [literal(message.headline, weight="bolder", size="medium")]
+    if message.lead:
+        body.append(literal(message.lead, spacing="small"))
+    for block in message.blocks:
+        if block.heading:
+            body.append(literal(block.heading, weight="bolder", spacing="medium"))
+        body += [_fact(label, value) for label, value in block.facts]
+    for extra in (message.footer, message.status):
+        if extra:
+            body.append(literal(extra, isSubtle=True, spacing="medium"))
+    actions = [submit(t.ACTION_LABELS[a], {"action": a, "ref": message.ref},
+                      style=STYLES.get(t.ACTION_STYLES.get(a, "")))
+               for a in (() if message.status else message.actions)]
+    return card(body, fallback_text=message.to_text(), actions=actions or None)
+
+
+def intro_activity(message: IntroMessage) -> Activity:
+    return card_activity(intro_card(message), summary=message.to_text())
+
+
+class TeamsIntroMessenger:
+    """Proactive introduction messages through ``TeamsSender`` (retries, pacing, inactive accounts)."""
+
+    def __init__(self, sender: Any) -> None:
+        self.sender = sender
+
+    @classmethod
+    def for_container(cls, container: Any) -> TeamsIntroMessenger:
+        from bot.teams.app import teams_runtime
+
+        return cls(teams_runtime(container).sender)
+
+    def send(self, to: Address, message: IntroMessage) -> bool:
+        result = self.sender.send(to, intro_activity(message))
+        if not result.ok:
+            logger.warning("introduction card to account %s not sent: %s %s", to.account_id, result.status,
+                           result.error)
+        return bool(result.ok)
+
+    def connect(self, people: Sequence[Address], message: IntroMessage) -> str | None:
+        """The introduction in each person's 1:1 chat with the bot."""
+        sent = [self.send(p, message) for p in people]
+        return "teams:1:1" if sent and all(sent) else None
+
+
+def _is_command(context: TurnContext) -> bool:
+    activity = context.activity
+    if activity.type != "message" or not activity.text or translate.submitted_value(activity) is not None:
+        return False
+    return bool(COMMAND.match(translate.to_incoming(activity).text))
+
+
+def register(agent: AgentApplication[TurnState], core: Any) -> None:
+    """The typed introduction commands (added before the catch-all question route)."""
+
+    def run(incoming: Any, word: str, args: str) -> Reply:
+        intros = core.intros
+        try:
+            if word == "consortium":
+                return propose(intros.catalog, intros.sessions, incoming, args)
+            text = intros.prefs.command("teams", incoming.workspace_id, incoming.user_id, word, args)
+        except UserFacingError as exc:
+            text = exc.message
+        return Reply(text=text, ephemeral=True)
+
+    async def on_command(context: TurnContext, state: TurnState) -> None:
+        incoming = translate.to_incoming(context.activity)
+        match = COMMAND.match(incoming.text)
+        assert match is not None
+        reply = await asyncio.to_thread(run, incoming, match.group(1).lower(), match.group(2).strip())
+        await context.send_activity(to_activity(reply))
+
+    agent.add_route(_is_command, on_command, rank=RouteRank.FIRST)  # ahead of the catch-all, whatever the order
