@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.core.messages import ActionRequest, IncomingMessage, Reply
-from bot.teams import profile, translate
+from bot.teams import intros, profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
 from bot.teams.proactive import TeamsSender
 from bot.teams.render import card_activity, text_activity, to_activity
@@ -161,5 +161,6 @@ def register(
     agent.installation_update()(on_installation_update)
     agent.adaptive_card.action_submit(re.compile(r".+"), submit_filter="action")(on_card_submit)
     agent.add_route(_is_profile_command, on_profile_command)
+    intros.register(agent, core)  # pause, resume, exclude, include, intros, consortium
     agent.message()(on_message)
     agent.error(on_error)

@@ -19,6 +19,9 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 from microsoft_agents.hosting.core import CardFactory
 
 from bot.core import texts
+from bot.core.intro_people import introducible
+from bot.core.intro_texts import ACTION_LABELS as INTRO_LABELS
+from bot.core.intro_texts import MEMBER_ACTIONS, OUTCOME_ACTIONS
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE, Reply, Suggestion
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     NOT_RELEVANT: "Not relevant",
     MORE_LIKE_THIS: "More like this",
 }
+ACTION_LABELS.update({a: INTRO_LABELS[a] for a in MEMBER_ACTIONS + OUTCOME_ACTIONS})  # digests, intro answers
 OPEN_LINK = "Open"
 MORE_NOT_SHOWN = "{count} more not shown here: ask a narrower question to see them."
 
@@ -100,7 +104,7 @@ def suggestion_item(suggestion: Suggestion, query_id: str | None) -> dict[str, A
     actions = [
         submit(ACTION_LABELS[name], {"action": name, "ref": suggestion.ref, "query_id": query_id})
         for name in suggestion.actions
-        if name in ACTION_LABELS
+        if name in ACTION_LABELS and (name != REQUEST_INTRO or introducible(suggestion.ref))  # not for courses
     ]
     url = _safe_url(suggestion.url)
     if url:
