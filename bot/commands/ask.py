@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +12,7 @@ from rich.console import Console
 
 from bot.bootstrap import Container, bootstrap
 from bot.config import ConfigError, Settings
+from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.core.intents import ALL_KINDS
 from bot.core.messages import IncomingMessage, Reply
@@ -113,6 +113,8 @@ def ask_command(
 
 def chat(container: Container, *, user: str = "local") -> None:
     container.catalog.start_warm_up()  # load the model and index while the member types
+    if not container.catalog.ready:
+        errors.print(texts.WARMING_UP, style="dim", highlight=False)
     TerminalChat(container.ask, container.act, console=console, user_id=user).run()
 
 
@@ -120,7 +122,7 @@ def chat_command(
     user: Annotated[str, typer.Option(help="Asker id, so feedback and saved items are kept per user.")] = "local",
 ) -> None:
     """Chat with the bot in the terminal (reads piped lines too): save N, not N, more N, help, quit."""
-    chat(_container(progress=sys.stdin.isatty()), user=user)
+    chat(_container(), user=user)  # no progress bar: the index builds in the background while the member types
 
 
 def run_command(
@@ -140,7 +142,7 @@ def run_command(
             highlight=False,
             soft_wrap=True,
         )
-        chat(_container(settings, progress=sys.stdin.isatty()))
+        chat(_container(settings))
         return
     import uvicorn
 
