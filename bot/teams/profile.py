@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.privacy_texts import VISIBILITY_CHOICES
 from bot.teams.render import card, literal, submit
 from bot.teams.translate import PLATFORM
-from models.directory import PROVINCES, Organization, Person, PlatformAccount
+from models.directory import PROVINCES, VISIBILITIES, Organization, Person, PlatformAccount
 from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ LABELS = {
     "interests": "What you are looking for",
     "org_capabilities": "What your organization offers",
     "org_needs": "What your organization is looking for",
+    "visibility": "Who can find you",
 }
+HINT_VISIBILITY = "Staff only: cluster staff can still suggest introductions. Hidden: you appear nowhere."
 #: input id -> (max length, min length, multiline)
 FIELDS: dict[str, tuple[int, int, bool]] = {
     "name": (200, 2, False),
@@ -74,6 +77,7 @@ class ProfileForm:
     org_name: str | None = None  # set when the member belongs to an organization row: its texts are editable
     org_capabilities: str = ""
     org_needs: str = ""
+    visibility: str | None = "public"  # who can find the member; None: leave as stored
 
 
 def _account(session: Session, tenant_id: str, user_id: str) -> PlatformAccount | None:
@@ -102,13 +106,16 @@ def load_profile(sessions: sessionmaker[Session], tenant_id: str, user_id: str) 
             org_name=org.name if org is not None else None,
             org_capabilities=(org.capabilities or "") if org is not None else "",
             org_needs=(org.needs or "") if org is not None else "",
+            visibility=person.visibility,
         )
 
 
 def form_from_value(value: dict[str, Any], current: ProfileForm) -> ProfileForm:
     """The submitted inputs; the organization name comes from the database, never from the card."""
     texts = {f.name: str(value.get(f.name) or "").strip() for f in fields(ProfileForm) if f.name in FIELDS}
-    return replace(current, **texts, province=str(value.get("province") or "").strip().upper() or None)
+    chosen = str(value.get("visibility") or "").strip().lower() or current.visibility  # absent: as stored
+    return replace(current, **texts, province=str(value.get("province") or "").strip().upper() or None,
+                   visibility=chosen)
 
 
 def validate(form: ProfileForm) -> dict[str, str]:
@@ -124,6 +131,8 @@ def validate(form: ProfileForm) -> dict[str, str]:
             errors[key] = ERROR_TOO_LONG.format(n=max_length)
     if form.province is not None and form.province not in PROVINCES:
         errors["province"] = ERROR_PROVINCE
+    if form.visibility is not None and form.visibility not in VISIBILITIES:
+        errors["visibility"] = ERROR_REQUIRED
     return errors
 
 
@@ -145,6 +154,8 @@ def save_profile(
             "expertise": form.expertise,
             "interests": form.interests,
         }
+        if form.visibility is not None:
+            values["visibility"] = form.visibility
         org: Organization | None = person.organization if person is not None else None
         if org is None:
             values["affiliation"] = form.affiliation or None
@@ -221,4 +232,17 @@ def profile_card(form: ProfileForm, errors: dict[str, str] | None = None) -> dic
         body.append(literal(form.org_name, isSubtle=True, spacing="large"))
         body += _text_input("org_capabilities", form.org_capabilities, errors.get("org_capabilities"))
         body += _text_input("org_needs", form.org_needs, errors.get("org_needs"))
+    body.append(
+        {
+            "type": "Input.ChoiceSet",
+            "id": "visibility",
+            "label": LABELS["visibility"],
+            "style": "expanded",
+            "value": form.visibility or "public",
+            "choices": [{"title": label, "value": level} for level, label in VISIBILITY_CHOICES.items()],
+        }
+    )
+    body.append(literal(HINT_VISIBILITY, isSubtle=True, spacing="none"))
+    if errors.get("visibility"):
+        body.append(_error(errors["visibility"]))
     return card(body, fallback_text=TITLE, actions=[submit(SUBMIT, {"action": SAVE_PROFILE}, style="positive")])

@@ -83,6 +83,7 @@ def test_profile_command_sends_an_empty_form_for_a_new_member(runtime: TeamsRunt
         "province": "",
         "expertise": "",
         "interests": "",
+        "visibility": "public",  # who can find the member: members, until they choose otherwise
     }
     [save] = card["actions"]
     assert (save["type"], save["data"]) == ("Action.Submit", {"action": "save_profile"})
