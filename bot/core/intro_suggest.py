@@ -204,7 +204,7 @@ def suggest(service: IntroService, *, capacity: int | None = None, threshold: fl
         pin_pairs = repo.rules("pin")
     run = Run(n, [], None, None, "no members", "none", 0.0, capacity, threshold, mode)
     if n < 2:
-        return _store(service, run, created_by) if store else run
+        return _store(service, run, created_by, now) if store else run
     need_v = snap.matcher.need_vectors_[m.need_rows]
     offer_v = snap.matcher.snippet_vectors_[m.offer_rows]
     e = candidate_edges(need_v, m.need_owner, offer_v, m.offer_owner, n_members=n, k=top_k, groups=m.groups,
@@ -246,12 +246,13 @@ def suggest(service: IntroService, *, capacity: int | None = None, threshold: fl
     run.candidate_edges = len(e)
     logger.info("suggested %d introductions among %d members (coverage %s, worst-off best %s)", len(run.pairs), n,
                 run.coverage, run.worst_off_best_score)
-    return _store(service, run, created_by) if store else run
+    return _store(service, run, created_by, now) if store else run
 
 
-def _store(service: IntroService, run: Run, created_by: str) -> Run:
+def _store(service: IntroService, run: Run, created_by: str, now: datetime) -> Run:
     with service.sessions.begin() as s:
-        batch = IntroBatch(created_by=created_by, capacity=run.capacity, threshold=run.threshold, mode=run.mode,
+        batch = IntroBatch(created_by=created_by, created_at=now, capacity=run.capacity, threshold=run.threshold,
+                           mode=run.mode,
                            n_members=run.members, n_pairs=len(run.pairs), coverage=run.coverage,
                            worst_off_best_score=run.worst_off_best_score, status=run.status, seconds=run.seconds,
                            figures={"solver": run.solver, "candidate_edges": run.candidate_edges,
