@@ -34,7 +34,11 @@ class SlackHttp:
         except Exception as e:  # bad UTF-8, bad JSON, JSON that is not an object: Bolt cannot even build it
             problem = f"unreadable body ({type(e).__name__})"
         if problem is not None:  # checked before Bolt, whose middleware chokes on some shapes (empty actions)
-            if self._verifier is None or not self._verifier.is_valid_request(raw, lowered):
+            try:
+                signed = self._verifier is not None and self._verifier.is_valid_request(raw, lowered)
+            except UnicodeDecodeError:  # the verifier decodes the body: bytes that are not text are not Slack's
+                signed = False
+            if not signed:
                 logger.info("rejected an unsigned or stale Slack request (%s)", problem)
                 return BoltResponse(status=401, body="")
             logger.warning("rejected a signed Slack payload: %s", problem)
