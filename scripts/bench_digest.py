@@ -121,16 +121,15 @@ def precompute_vectors(sessions: object, catalog: Catalog, cache: QueryVectorCac
     with sessions.begin() as s:  # type: ignore[attr-defined]
         accounts = list(s.scalars(select(PlatformAccount).where(PlatformAccount.workspace_id == "TBENCH")))
         members = load_members(s, accounts, now)
-    texts: dict[str, None] = {}
-    for m in members.values():
-        texts[m.query] = None
-        texts[m.offer] = None
-        own = catalog.profile(m.asker_ref) if m.asker_ref else None
-        if own is not None:
-            texts[own.offer] = None
+    composer = DigestComposer(catalog=catalog, settings=Settings())
+    texts = dict.fromkeys(composer.encoded_texts(members.values()))
     texts.pop("", None)
-    composer_texts = DigestComposer(catalog=catalog, settings=Settings()).need_query_texts()
-    cache.remember(composer_texts, embedder.encode(composer_texts))  # a few dozen needs: real vectors
+    # Open needs and directory profiles' offers are few (a few hundred): their real vectors.
+    offers = (p.offer for p in catalog.snapshot.by_ref.values())
+    real = [t for t in dict.fromkeys([*composer.encoded_texts([]), *offers]) if t in texts]
+    cache.remember(real, embedder.encode(real))
+    for t in real:
+        texts.pop(t, None)
     base_texts = list(QUESTIONS) + [p.interests or p.expertise or p.name for p in _people(sessions)]
     base = {t: v for t, v in zip(base_texts, embedder.encode(base_texts), strict=True)}
     keys = list(base)
@@ -142,7 +141,7 @@ def precompute_vectors(sessions: object, catalog: Catalog, cache: QueryVectorCac
         noise = np.asarray([rng.gauss(0.0, 0.02) for _ in range(v.shape[0])], dtype=np.float32)
         vectors.append(_unit(v + noise))
     cache.remember(list(texts), np.stack(vectors))
-    return len(texts)
+    return len(texts) + len(real)
 
 
 def _people(sessions: object) -> list[Person]:

@@ -214,26 +214,27 @@ class DigestComposer:
     def _prime(self, members: Iterable[Member]) -> None:
         """Encode the batch's query texts at once when the embedder can (``QueryVectorCache``)."""
         prime = getattr(self.catalog.embedder, "prime", None)
-        if not callable(prime):
-            return
+        if callable(prime):
+            prime(self.encoded_texts(members))
+
+    def encoded_texts(self, members: Iterable[Member]) -> list[str]:
+        """Exactly the texts the engine will encode for these members' searches (and the open needs')."""
         texts: list[str] = []
         for m in members:
-            own = self.catalog.profile(m.asker_ref, staff=True) if m.asker_ref else None
-            texts.extend(x for x in (m.query, m.offer, own.offer if own is not None else "") if x)
-        texts.extend(self.need_query_texts())
-        prime(texts)
-
-    def need_query_texts(self) -> list[str]:
-        """What ``need_matches`` asks the engine: each open need, and its poster's offer (reciprocity)."""
-        if self._needs is not None and self._needs[0] == self.catalog.snapshot.version:
-            return []
-        texts = []
-        for need in (p for p in self.catalog.snapshot.profiles if p.kind == "need" and p.snippets):
-            texts.append(" ".join(need.snippets))
-            poster = self.catalog.profile(need.org_ref) if need.org_ref else None
-            if poster is not None and poster.offer:
-                texts.append(poster.offer)
+            own = self.catalog.profile(m.asker_ref) if m.asker_ref else None
+            texts.extend(x for x in (self._searched(m.query), own.offer if own is not None else "") if x)
+        if self._needs is None or self._needs[0] != self.catalog.snapshot.version:
+            for need in (p for p in self.catalog.snapshot.profiles if p.kind == "need" and p.snippets):
+                texts.append(self._searched(" ".join(need.snippets)))
+                poster = self.catalog.profile(need.org_ref) if need.org_ref else None
+                if poster is not None and poster.offer:
+                    texts.append(poster.offer)
         return texts
+
+    def _searched(self, query: str) -> str:
+        """The text the engine embeds for ``query`` (it may drop a request frame such as "we need")."""
+        query_text = getattr(self.catalog.snapshot.matcher, "query_text", None)
+        return str(query_text(query, "engine")) if callable(query_text) and query else query
 
     def freshness(self, session: Session) -> Freshness:
         version = DirectoryRepository(session).current_version()
