@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["mmr"]
+__all__ = ["mmr", "item_centroids"]
 
 
 def mmr(
@@ -56,3 +56,18 @@ def mmr(
         available[j] = False
         np.maximum(max_sim, sim[j], out=max_sim)
     return np.asarray(picked, dtype=np.int64)
+
+
+def item_centroids(vectors: np.ndarray, offsets: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Unit mean vector of each of ``items``' snippet rows (zeros for an item without snippets).
+
+    Returns:
+        Shape ``(len(items), dim)`` float32.
+    """
+    out = np.zeros((items.shape[0], vectors.shape[1]), dtype=np.float32)
+    for j, i in enumerate(items):
+        s, e = offsets[i], offsets[i + 1]
+        if e > s:
+            v = vectors[s:e].mean(axis=0)
+            out[j] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out

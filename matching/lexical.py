@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import bm25s
 import numpy as np
@@ -33,8 +33,8 @@ class LexicalIndex:
         self.b = b
         self.stemming = stemming
 
-    def fit(self, documents: Sequence[str]) -> LexicalIndex:
-        """Index ``documents`` (one string per item)."""
+    def fit(self, documents: Iterable[str]) -> LexicalIndex:
+        """Index ``documents`` (one string per item; a generator keeps only the token ids in memory)."""
         vocab: dict[str, int] = {}
         ids: list[list[int]] = []
         for doc in documents:

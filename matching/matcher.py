@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from matching.diversity import mmr
+from matching.diversity import item_centroids, mmr
 from matching.embeddings import Embedder
 from matching.expansion import expand
 from matching.explain import best_overlap, shared_terms
 from matching.fusion import convex, rrf, top_k
+from matching.hits import Hit, check_choice, flatten_groups
 from matching.lexical import LexicalIndex
 from matching.query import strip_request_frame
 from matching.scoring import offsets_from_counts, pool_argmax, pool_max, pool_top2, reciprocal
@@ -34,37 +34,6 @@ __all__ = ["Hit", "HybridMatcher", "METHODS", "NotFittedError"]
 METHODS = ("lexical", "dense", "hybrid", "engine")
 FUSIONS = ("convex", "rrf")
 POOLINGS = ("max", "top2")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked item and why it matched."""
-
-    index: int
-    score: float
-    evidence: str
-    evidence_index: int
-    shared_terms: tuple[str, ...] = ()
-    channel_scores: dict[str, float] = field(default_factory=dict)
-
-
-def _choice(name: str, value: str, valid: tuple[str, ...]) -> None:
-    if value not in valid:
-        raise ValueError(f"{name} must be one of {', '.join(repr(v) for v in valid)}; got {value!r}")
-
-
-def _flatten(groups: Sequence[Sequence[str]], what: str) -> tuple[list[str], np.ndarray]:
-    flat: list[str] = []
-    counts = np.zeros(len(groups), dtype=np.int64)
-    for i, group in enumerate(groups):
-        if isinstance(group, str):
-            raise ValueError(f"{what}[{i}] must be a sequence of snippets, not one string (use split_evidence)")
-        for j, s in enumerate(group):
-            if not isinstance(s, str):
-                raise ValueError(f"{what}[{i}][{j}] must be a string, got {type(s).__name__}")
-        flat.extend(group)
-        counts[i] = len(group)
-    return flat, offsets_from_counts(counts)
 
 
 class HybridMatcher(BaseEstimator):  # type: ignore[misc]
@@ -95,6 +64,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     prf_docs, prf_weight : int, float
         Dense pseudo-relevance feedback: the question vector moves towards the best evidence of the top
         ``prf_docs`` fused items by ``prf_weight`` (0 docs disables it), then the channels are fused again.
+    prf_pool : int
+        The feedback pass re-scores only the first pass's top ``prf_pool`` dense items (and the candidates).
     """
 
     def __init__(
@@ -117,6 +88,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         strip_frame: bool = True,
         prf_docs: int = 3,
         prf_weight: float = 1.0,
+        prf_pool: int = 1000,
     ) -> None:
         self.embedder = embedder
         self.fusion = fusion
@@ -135,11 +107,12 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.strip_frame = strip_frame
         self.prf_docs = prf_docs
         self.prf_weight = prf_weight
+        self.prf_pool = prf_pool
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
-        _choice("fusion", self.fusion, FUSIONS)
-        _choice("pooling", self.pooling, POOLINGS)
+        check_choice("fusion", self.fusion, FUSIONS)
+        check_choice("pooling", self.pooling, POOLINGS)
         for name in ("alpha", "mmr_lambda", "mmr_kind_weight", "top2_weight"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
@@ -182,13 +155,13 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self
         """
         self._validate_params()
-        snippets, offsets = _flatten(items, "items")
+        snippets, offsets = flatten_groups(items, "items")
         if kinds is not None and len(kinds) != len(items):
             raise ValueError(f"kinds has {len(kinds)} entries for {len(items)} items")
         if needs is not None and len(needs) != len(items):
             raise ValueError(f"needs has {len(needs)} entries for {len(items)} items")
         vectors = self._vectors(snippets, snippet_vectors, "snippet_vectors")
-        need_snippets, need_offsets = _flatten(needs if needs is not None else [[] for _ in items], "needs")
+        need_snippets, need_offsets = flatten_groups(needs if needs is not None else [[] for _ in items], "needs")
         self.need_vectors_ = self._vectors(need_snippets, need_vectors, "need_vectors")
         if vectors.shape[0] and self.need_vectors_.shape[0] and vectors.shape[1] != self.need_vectors_.shape[1]:
             raise ValueError("snippet_vectors and need_vectors have different dimensions")
@@ -199,7 +172,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.has_needs_ = np.diff(need_offsets) > 0
         self.kinds_ = np.asarray(list(kinds) if kinds is not None else ["organization"] * len(items), dtype=object)
         self.lexical_ = LexicalIndex(k1=self.k1, b=self.b, stemming=self.stemming).fit(
-            [" ".join(group) for group in items]
+            " ".join(group) for group in items
         )
         self.n_items_ = len(items)
         logger.info("fitted %d items, %d snippets, %d need snippets", self.n_items_, len(snippets), len(need_snippets))
@@ -208,7 +181,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     # ----------------------------------------------------------------- rank
     def _check_rank_args(self, k: int, mask: np.ndarray | None, method: str) -> np.ndarray | None:
         check_is_fitted(self, "n_items_")
-        _choice("method", method, METHODS)
+        check_choice("method", method, METHODS)
         if k < 1:
             raise ValueError(f"k must be >= 1; got {k}")
         if mask is None:
@@ -289,7 +262,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         cand, final = self._fuse(channels, allowed, n_cand, method)
         if method == "engine" and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
             q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
-            channels["dense"], sims = self._dense(q, True)
+            channels["dense"], sims = self._rescore(q, np.union1d(top_k(channels["dense"], self.prf_pool), cand))
             cand, final = self._fuse(channels, allowed, n_cand, method)
         if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
             final = self._reciprocity(final, cand, channels, asker_offer)
@@ -323,6 +296,21 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             return cand, rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
         return cand, convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
 
+    def _rescore(self, q: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense channel for ``q`` over the snippets of ``pool`` items only (others ``-inf``): the second,
+        feedback pass costs a small gather instead of another pass over every vector."""
+        starts, counts = self.offsets_[pool], np.diff(self.offsets_)[pool]
+        sub_offsets = offsets_from_counts(counts)
+        rows = np.repeat(starts - sub_offsets[:-1], counts) + np.arange(int(sub_offsets[-1]))
+        sub = self.snippet_vectors_[rows] @ q
+        sims = np.full(self.snippet_vectors_.shape[0], -np.inf, dtype=np.float32)
+        sims[rows] = sub
+        dense = np.full(self.n_items_, -np.inf, dtype=np.float32)
+        dense[pool] = pool_max(sub, sub_offsets, empty=-np.inf)
+        if self.pooling == "top2":
+            return self._dense(q, True)
+        return dense, sims
+
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""
         best = self.offsets_[top] + pool_argmax(sims, self.offsets_, top)
@@ -346,12 +334,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     def _diversify(self, cand: np.ndarray, final: np.ndarray, k: int) -> np.ndarray:
         m = min(self.mmr_pool, cand.shape[0])
         pool = cand[:m]
-        vecs = np.zeros((m, self.snippet_vectors_.shape[1]), dtype=np.float32)
-        for j, i in enumerate(pool):
-            s, e = self.offsets_[i], self.offsets_[i + 1]
-            if e > s:
-                v = self.snippet_vectors_[s:e].mean(axis=0)
-                vecs[j] = v / max(float(np.linalg.norm(v)), 1e-12)
+        vecs = item_centroids(self.snippet_vectors_, self.offsets_, pool)
         head = mmr(final[:m], vecs, min(k, m), lam=self.mmr_lambda, kinds=self.kinds_[pool],
                    kind_weight=self.mmr_kind_weight)
         tail = np.arange(m, min(k, cand.shape[0]))

@@ -6,6 +6,7 @@ re-run after an engine change only re-ranks. Any single set can be re-run throug
 ``clustermatch eval --corpus var/devbench/<set>/corpus.jsonl --queries .../queries.jsonl --qrels .../qrels.tsv``.
 
     .venv/bin/python scripts/dev_benchmarks.py [--sets coursera,cranfield,...] [--json OUT]
+    .venv/bin/python scripts/dev_benchmarks.py --latency 100000   # engine rank latency and peak memory
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import sys
 import time
 from collections.abc import Sequence
@@ -27,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import convert_coursera  # noqa: E402
 import convert_cranfield  # noqa: E402
+import convert_demo  # noqa: E402
 import convert_esco  # noqa: E402
 from convert_common import EVAL_DATA, OUT  # noqa: E402
 
@@ -34,7 +37,7 @@ from matching.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E
 from matching.eval_data import load_eval_set  # noqa: E402
 from matching.evaluation import METRICS, evaluate  # noqa: E402
 
-REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test"]
+REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test", "demo-needs"]
 TUNING = ["esco-tech-validation", "esco-house-validation"]
 
 
@@ -75,6 +78,7 @@ def convert_all() -> None:
     convert_coursera.convert(EVAL_DATA / "coursera-skills")
     convert_cranfield.convert(EVAL_DATA / "cranfield")
     convert_esco.convert(EVAL_DATA / "esco-skill-extraction" / "data")
+    convert_demo.convert()
 
 
 def markdown(results: dict[str, dict[str, object]]) -> str:
@@ -92,11 +96,55 @@ def markdown(results: dict[str, dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def latency(n_items: int, n_queries: int = 200, seed: int = 0) -> None:
+    """Rank latency at ``n_items`` profiles: real query encoding, snippet vectors from the precomputed-vectors
+    path (random unit vectors: encoding 100k profiles takes hours on a CPU), text built from real sentences."""
+    from matching.evidence import split_evidence
+    from matching.matcher import HybridMatcher
+
+    convert_all()
+    rng = np.random.default_rng(seed)
+    sentences = []
+    for name in ("cranfield", "coursera"):
+        for line in (OUT / name / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+            sentences.extend(s for s in split_evidence(json.loads(line)["text"], 40) if len(s.split()) > 5)
+    picks = rng.integers(0, len(sentences), size=(n_items, 6))
+    items = [split_evidence(" ".join(sentences[j] for j in row), 120) for row in picks]
+    n_snippets = sum(len(i) for i in items)
+    vectors = rng.standard_normal((n_snippets, 384), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    kinds = rng.choice(["organization", "researcher", "course", "funding_stream"], size=n_items).tolist()
+    embedder = SentenceTransformerEmbedder()
+    embedder.warm_up()
+    started = time.perf_counter()
+    matcher = HybridMatcher(embedder).fit(items, kinds=kinds, snippet_vectors=vectors)
+    fit_s = time.perf_counter() - started
+    del vectors
+    questions = [sentences[j] for j in rng.integers(0, len(sentences), size=n_queries)]
+    mask = rng.random(n_items) < 0.5
+    print(f"{n_items} items, {n_snippets} snippets, fit {fit_s:.1f} s (vectors given)")
+    for method, kwargs in [("lexical", {}), ("dense", {}), ("engine", {}), ("engine", {"mask": mask})]:
+        times = []
+        for q in questions:
+            t0 = time.perf_counter()
+            matcher.rank(q, k=10, method=method, **kwargs)  # type: ignore[arg-type]
+            times.append((time.perf_counter() - t0) * 1000)
+        label = method + (" + filter mask" if kwargs else "")
+        p50, p95 = np.percentile(times, [50, 95])
+        print(f"rank {label:22s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  (query encoding included, k=10)")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak_mb:.0f} MB (model, index, snippet texts and vectors)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(REPORTED + TUNING), help="comma-separated set names")
     parser.add_argument("--json", type=Path, default=OUT / "results.json", help="where to write all figures")
+    parser.add_argument("--latency", type=int, metavar="N", help="measure rank latency at N profiles instead")
     args = parser.parse_args()
+    if args.latency:
+        latency(args.latency)
+        return
     convert_all()
     embedder = CachedEmbedder(SentenceTransformerEmbedder(), OUT / "embedding-cache.npz")
     results: dict[str, dict[str, object]] = {}
