@@ -1,7 +1,8 @@
 """``build_app``: the Bolt app over the platform-neutral core, in single- or multi-workspace mode.
 
-Every listener acknowledges first and does its work in a lazy function (``process_before_response=True``
-plus ``lazy=[...]``): the 200 never waits on the model, the database or a busy worker pool. Slack is
+Every listener acknowledges first, in the request thread (``process_before_response=True``), then hands
+its work to a worker pool (``errors.deferred``): the 200 never waits on the model, the database or a busy
+pool. Slack is
 reached through one ``WebClient`` (``SLACK_API_URL`` for a local fake) that retries rate limits
 (``Retry-After``), server errors and dropped connections.
 """
@@ -9,6 +10,9 @@ reached through one ``WebClient`` (``SLACK_API_URL`` for a local fake) that retr
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
@@ -27,7 +31,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import ConfigError, Settings
 from bot.slack.auth import BOT_USER_KEY, StoredBotAuthorize, single_workspace_authorize
-from bot.slack.dedupe import EventLedger, dedupe_middleware
+from bot.slack.dedupe import EventLedger
 from bot.slack.errors import on_error
 from bot.slack.home import install_default_sections
 from bot.slack.listeners import register_all
@@ -41,7 +45,8 @@ logger = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600
-WORKER_THREADS = 8  # lazy listeners; CPU-bound encoding queues here, acks never do
+WORKER_THREADS = 4  # work after the ack; CPU-bound encoding queues here, acks never do
+WORKER_NICENESS = 10
 
 
 def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
@@ -55,6 +60,21 @@ def build_client(settings: Settings, *, token: str | None = None) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def _lower_worker_priority() -> None:
+    """Answers may wait, acks may not: worker threads run at a lower OS priority than request threads.
+
+    Linux schedules threads individually, so ``setpriority`` on the thread id touches this thread only (and
+    the compute threads it starts). Measured with scripts/slack_load_check.py: ack p99 about halves under
+    load. Niceness 19 was worse than 10 (a starved worker holding the GIL then stalls everyone).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+    except OSError as e:
+        logger.debug("could not lower the worker thread priority: %s", e)
 
 
 def _check_payload(body: dict[str, Any], context: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
@@ -113,6 +133,9 @@ def build_app(
     else:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
 
+    executor = listener_executor or ThreadPoolExecutor(
+        WORKER_THREADS, thread_name_prefix="slack-work", initializer=_lower_worker_priority
+    )
     app = App(
         name="clustermatch",
         signing_secret=settings.slack_signing_secret,
@@ -120,13 +143,14 @@ def build_app(
         process_before_response=True,
         request_verification_enabled=not socket_mode,
         before_authorize=_check_payload,
-        listener_executor=listener_executor or ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="slack-work"),
+        listener_executor=executor,
         **kwargs,
     )
     services = SlackServices(
         container=container,
         ledger=EventLedger(container.sessions),
         staff=StaffCheck(settings, sessions=container.sessions),
+        executor=executor,
     )
     install_default_sections(services.home_sections)
 
@@ -135,7 +159,6 @@ def build_app(
         context["services"] = services
         return next()
 
-    app.middleware(dedupe_middleware(services.ledger))
     app.error(on_error)
     names = register_all(app)
     logger.info("Slack app built (%s mode; listeners: %s)",

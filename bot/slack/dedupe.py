@@ -1,9 +1,10 @@
 """Events API de-duplication on ``event_id``, persisted in the database.
 
 Slack retries an event when it got no 2xx within 3 s, sometimes while the first delivery is still running.
-The first delivery that reaches us inserts a unique row; any later copy finds the row and is acknowledged
-without running. A retry whose first delivery never arrived inserts the row itself and is answered: retries
-are never dropped blindly.
+Every delivery is acknowledged at once; the first copy to start work inserts a unique row and runs, any
+other copy finds the row and runs nothing. A retry whose first delivery never arrived inserts the row
+itself and is answered: retries are never dropped blindly. The insert happens in the worker, not before
+the ack, so a busy database (SQLite's single writer during a bulk import) never delays the 200.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import BoltResponse
-from slack_bolt.request import BoltRequest
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,19 +61,15 @@ class EventLedger:
             self._prune_lock.release()
 
 
-def dedupe_middleware(ledger: EventLedger) -> Callable[..., BoltResponse | None]:
-    """A Bolt middleware: duplicate ``event_callback`` deliveries get a 200 and run nothing."""
-
-    def dedupe_events(body: dict[str, Any], request: BoltRequest, next: Callable[[], BoltResponse]) -> Any:  # noqa: A002
-        if body.get("type") != "event_callback" or not body.get("event_id"):
-            return next()
-        event = body.get("event") or {}
-        if ledger.first_delivery(str(body["event_id"]), team_id=body.get("team_id"), event_type=event.get("type")):
-            return next()
-        retry = (request.headers.get("x-slack-retry-num") or ["-"])[0]
-        reason = (request.headers.get("x-slack-retry-reason") or ["-"])[0]
-        logger.info("duplicate delivery of event %s (retry %s, %s): acknowledged, not run", body["event_id"],
-                    retry, reason)
-        return BoltResponse(status=200, body="")
-
-    return dedupe_events
+def claim_event(ledger: EventLedger, body: dict[str, Any], headers: dict[str, Any] | None = None) -> bool:
+    """True when this ``event_callback`` delivery should run: its id was not seen before (others: always True)."""
+    if body.get("type") != "event_callback" or not body.get("event_id"):
+        return True
+    event = body.get("event") or {}
+    if ledger.first_delivery(str(body["event_id"]), team_id=body.get("team_id"), event_type=event.get("type")):
+        return True
+    headers = headers or {}
+    retry = (headers.get("x-slack-retry-num") or ["-"])[0]
+    reason = (headers.get("x-slack-retry-reason") or ["-"])[0]
+    logger.info("duplicate delivery of event %s (retry %s, %s): not run", body["event_id"], retry, reason)
+    return False

@@ -2,7 +2,9 @@
 
 ``UserFacingError`` text from the core is shown as is; anything else is a bug: logged with its traceback,
 and the member sees ``FRIENDLY_ERROR`` (never the exception text). ``on_error`` is the app's ``@app.error``;
-``guarded`` routes lazy listeners (which Bolt runs outside its error handler) through the same function.
+``guarded`` routes work done after the ack (which Bolt runs outside its error handler) through the same
+function, and claims Events API deliveries in the event ledger first, so a retried event runs once;
+``deferred`` builds the usual listener: ack, then the guarded work on the worker pool.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.core.errors import UserFacingError
+from bot.slack.dedupe import claim_event
 from bot.slack.texts import FRIENDLY_ERROR
 
 logger = logging.getLogger(__name__)
@@ -74,12 +77,16 @@ def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> BoltR
 
 
 def guarded(func: Callable[..., Any]) -> Callable[[Args], None]:
-    """Wrap a lazy listener so its exceptions take the same path as ``@app.error`` (Bolt only logs them)."""
+    """Wrap a lazy listener: duplicate event deliveries run nothing (``claim_event``), and exceptions take the
+    same path as ``@app.error`` (Bolt would only log them)."""
     names = inspect.getfullargspec(func).args
 
     def run(args: Args) -> None:
         kwargs = {name: getattr(args, name) if hasattr(args, name) else args.context.get(name) for name in names}
+        services = args.context.get("services")
         try:
+            if services is not None and not claim_event(services.ledger, args.body, args.request.headers):
+                return
             func(**kwargs)
         except Exception as e:
             report_error(e, args.body, args.client)
@@ -88,3 +95,22 @@ def guarded(func: Callable[..., Any]) -> Callable[[Args], None]:
     run.__qualname__ = func.__qualname__
     run.__doc__ = func.__doc__
     return run
+
+
+def deferred(work: Callable[..., Any], *, first: Callable[[Args], None] | None = None) -> Callable[[Args], None]:
+    """A listener that acks at once, runs ``first`` (quick: e.g. open a modal while the trigger id is fresh),
+    then hands ``work`` (guarded) to the worker pool with the same arguments.
+
+    Bolt's own lazy listeners deep-copy the whole request (its Web API client included) before handing it
+    over; the request is finished with once the ack is out, so sharing it saves that copy on every ack.
+    """
+    run = guarded(work)
+
+    def listener(args: Args) -> None:
+        args.ack()
+        if first is not None:
+            first(args)
+        args.context["services"].executor.submit(run, args)
+
+    listener.__name__ = f"ack_then_{work.__name__}"
+    return listener

@@ -6,6 +6,7 @@ so the container (engine, model, caches) is shared, never copied.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ class SlackServices:
     container: Any  # bot.bootstrap.Container (typed loosely: the core registers services by name)
     ledger: EventLedger
     staff: StaffCheck
+    executor: Executor  # where work runs after the ack (shared with Bolt's lazy listeners)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SlackServices:

@@ -11,13 +11,13 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.core.errors import UserFacingError
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE
 from bot.slack import texts
-from bot.slack.errors import guarded
+from bot.slack.errors import deferred
 from bot.slack.listeners.home import publish_home
 from bot.slack.render import to_slack_message
 from bot.slack.services import SlackServices
@@ -27,10 +27,6 @@ logger = logging.getLogger(__name__)
 
 SUGGESTION_ACTIONS = (REQUEST_INTRO, SAVE, NOT_RELEVANT, MORE_LIKE_THIS)
 ACTION_PATTERN = re.compile(rf"^({'|'.join(SUGGESTION_ACTIONS)})(:\d+)?$")
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def on_suggestion_action(
@@ -57,4 +53,4 @@ def on_suggestion_action(
 
 
 def register(app: App) -> None:
-    app.action(ACTION_PATTERN)(ack=acknowledge, lazy=[guarded(on_suggestion_action)])
+    app.action(ACTION_PATTERN)(deferred(on_suggestion_action))

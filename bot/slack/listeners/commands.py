@@ -1,7 +1,7 @@
 """``/match TEXT`` (and ``/match help``, ``/match profile``, staff-only ``/match stats``).
 
-The ack function only acknowledges (and, for ``profile``, opens the modal while the trigger id is fresh);
-the answer goes out through ``response_url`` from the lazy function.
+The listener acknowledges at once (and, for ``profile``, opens the modal while the trigger id is fresh);
+the answer goes out through ``response_url`` from the worker pool.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
+from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 
 from bot.slack import texts
-from bot.slack.errors import guarded
+from bot.slack.errors import deferred
 from bot.slack.profile import open_profile_modal
 from bot.slack.render import text_message, to_slack_message
 from bot.slack.services import SlackServices
@@ -49,14 +50,15 @@ STAFF_COMMANDS: dict[str, Callable[[SlackServices], str]] = {"stats": staff_stat
 MEMBER_COMMANDS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], str]] = {}
 
 
-def acknowledge_match(ack: Ack, command: dict[str, Any], client: WebClient, services: SlackServices) -> None:
-    """Ack at once. ``/match profile`` opens the modal here: its trigger id dies ~3 s after the click."""
-    ack()
+def open_profile_if_asked(args: Args) -> None:
+    """``/match profile``: open the modal right after the ack, before any slow work (the trigger id dies ~3 s
+    after the command)."""
+    command = args.command or {}
     word, _ = command_parts(command.get("text") or "")
     if word == PROFILE:
         open_profile_modal(
-            client,
-            services,
+            args.client,
+            args.context["services"],
             trigger_id=command["trigger_id"],
             team_id=command.get("team_id") or "",
             user_id=command["user_id"],
@@ -86,4 +88,4 @@ def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, s
 
 
 def register(app: App) -> None:
-    app.command(COMMAND)(ack=acknowledge_match, lazy=[guarded(answer_match)])
+    app.command(COMMAND)(deferred(answer_match, first=open_profile_if_asked))

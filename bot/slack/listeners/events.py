@@ -1,6 +1,6 @@
 """Events API: questions by mention (answered in the thread) and by direct message; uninstall cleanup.
 
-Bolt acknowledges events itself; everything slow runs in the lazy function, after the 200 went out.
+The 200 goes out first; the answer is worked out on the worker pool (``deferred``).
 """
 
 from __future__ import annotations
@@ -12,17 +12,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import update
 
-from bot.slack.errors import guarded
+from bot.slack.errors import deferred
 from bot.slack.render import to_slack_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import PLATFORM, incoming_from_event, is_person_message
 from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
-
-
-def acknowledge() -> None:
-    """Nothing to do before the 200: Bolt acks events automatically."""
 
 
 def answer_mention(body: dict[str, Any], client: WebClient, context: BoltContext, services: SlackServices) -> None:
@@ -78,8 +74,8 @@ def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(ack=acknowledge, lazy=[guarded(answer_mention)])
-    app.event("message")(ack=acknowledge, lazy=[guarded(answer_direct_message)])
+    app.event("app_mention")(deferred(answer_mention))
+    app.event("message")(deferred(answer_direct_message))
     app.event("app_uninstalled")(make_uninstall_listener(app))
     if app.installation_store is not None:
         app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.errors import guarded
+from bot.slack.errors import deferred
 from bot.slack.home import OPEN_PROFILE, HomeRequest, collect_sections, home_view
 from bot.slack.profile import open_profile_modal
 from bot.slack.services import SlackServices
@@ -30,10 +30,6 @@ def publish_home(client: WebClient, services: SlackServices, team_id: str, user_
     client.views_publish(user_id=user_id, view=home_view(collect_sections(services.home_sections, request)))
 
 
-def acknowledge() -> None:
-    """Events are acked by Bolt."""
-
-
 def on_home_opened(
     body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext, services: SlackServices
 ) -> None:
@@ -52,5 +48,5 @@ def open_profile(ack: Ack, body: dict[str, Any], client: WebClient, services: Sl
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(ack=acknowledge, lazy=[guarded(on_home_opened)])
+    app.event("app_home_opened")(deferred(on_home_opened))
     app.action(OPEN_PROFILE)(open_profile)

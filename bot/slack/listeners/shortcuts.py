@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.core.errors import UserFacingError
 from bot.slack import texts
-from bot.slack.errors import guarded
+from bot.slack.errors import deferred
 from bot.slack.render import to_slack_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import incoming_from_message_shortcut
 
 CALLBACK_ID = "find_matches"
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def answer_shortcut(body: dict[str, Any], respond: Respond, services: SlackServices) -> None:
@@ -30,4 +26,4 @@ def answer_shortcut(body: dict[str, Any], respond: Respond, services: SlackServi
 
 
 def register(app: App) -> None:
-    app.shortcut(CALLBACK_ID)(ack=acknowledge, lazy=[guarded(answer_shortcut)])
+    app.shortcut(CALLBACK_ID)(deferred(answer_shortcut))

@@ -6,7 +6,8 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
+from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 
 from bot.core.errors import UserFacingError
@@ -20,29 +21,29 @@ from bot.slack.translate import team_of
 logger = logging.getLogger(__name__)
 
 
-def submit_profile(ack: Ack, body: dict[str, Any], view: dict[str, Any], services: SlackServices) -> None:
-    """Validate, save (one short transaction), then ack: exactly one ack on every path."""
+def submit_profile(args: Args) -> None:
+    """Validate, save (one short transaction), then ack: exactly one ack on every path. Home is refreshed
+    after the ack, on the worker pool."""
+    body, view, services = args.body, args.view or {}, args.context["services"]
     form = form_from_view(view)
     errors = validate(form)
     if errors:
-        ack(response_action="errors", errors=errors)
+        args.ack(response_action="errors", errors=errors)
         return
     user = body["user"]
     try:
         save_profile(services.sessions, team_of(body), user["id"], form,
                      display_name=user.get("name") or user.get("username"))
     except UserFacingError as e:
-        ack(response_action="errors", errors={"name": e.message})
+        args.ack(response_action="errors", errors={"name": e.message})
         return
-    ack()
+    args.ack()
+    services.executor.submit(_after_saved, args)
 
 
 def after_profile_saved(body: dict[str, Any], view: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     """Refresh Home; when the modal came from ``/match profile``, confirm in the app's Messages tab."""
     user_id = body["user"]["id"]
-    form = form_from_view(view)
-    if validate(form):
-        return  # the modal is still open with its errors
     publish_home(client, services, team_of(body), user_id)
     try:
         origin = json.loads(view.get("private_metadata") or "{}").get("origin_channel")
@@ -52,5 +53,8 @@ def after_profile_saved(body: dict[str, Any], view: dict[str, Any], client: WebC
         client.chat_postMessage(channel=user_id, text=texts.PROFILE_SAVED)
 
 
+_after_saved = guarded(after_profile_saved)
+
+
 def register(app: App) -> None:
-    app.view(CALLBACK_ID)(ack=submit_profile, lazy=[guarded(after_profile_saved)])
+    app.view(CALLBACK_ID)(submit_profile)
