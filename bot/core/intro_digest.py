@@ -1,13 +1,16 @@
-"""What introductions give digests and App Home: requests waiting for a member, the week's figures.
+"""What introductions give digests, App Home and the ranking: requests waiting for a member, the week's
+figures, members to deprioritise.
 
 ``pending_for`` and ``weekly_summary`` implement ``bot.core.digest.IntroductionsDigestSource``: member
 digests lead with introductions waiting for an answer (with the Accept / Decline / Not now buttons), and
-the staff digest counts the week's introductions and lists the requests nobody answered yet.
+the staff digest counts the week's introductions and lists the requests nobody answered yet. ``demote``
+moves members who left ``GHOSTING_THRESHOLD`` requests unanswered down an answer's candidates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.core import intro_texts as t
 from bot.core.intro_store import IntroRepository, aware
 from bot.core.messages import Suggestion
-from models.directory import Person, PlatformAccount
+from models.directory import Organization, Person, PlatformAccount
 from models.intros import (
     ACCEPTED,
     AWAITING_STAFF,
@@ -27,6 +30,7 @@ from models.intros import (
     PENDING,
     Introduction,
     IntroOutcome,
+    IntroPreference,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +46,23 @@ def _name(session: Session, person_id: int) -> str:
 
 class DigestHooks:
     """Mixed into ``IntroService``; reads only, in the caller's session."""
+
+    def demote(self: IntroService, suggestions: Sequence[Suggestion]) -> list[Suggestion]:  # type: ignore[misc]
+        """The same suggestions, those of deprioritised members (and their organizations) last, their score
+        scaled as in staff suggestions (answers sort by score within a kind)."""
+        from bot.core.intro_jobs import GHOSTING_PENALTY, GHOSTING_THRESHOLD
+
+        with self.sessions() as s:
+            rows = s.execute(
+                select(Person.external_id, Organization.external_id)
+                .join(IntroPreference, IntroPreference.person_id == Person.id)
+                .outerjoin(Organization, Person.organization_id == Organization.id)
+                .where(IntroPreference.expired_count >= GHOSTING_THRESHOLD)).all()
+        if not rows:
+            return list(suggestions)
+        refs = {f"person:{p}" for p, _ in rows} | {f"org:{o}" for _, o in rows if o}
+        late = [replace(x, score=round(x.score * GHOSTING_PENALTY, 4)) for x in suggestions if x.ref in refs]
+        return [x for x in suggestions if x.ref not in refs] + late
 
     def pending_for(self: IntroService, session: Session, account: PlatformAccount,  # type: ignore[misc]
                     now: datetime) -> Sequence[Suggestion]:

@@ -124,3 +124,20 @@ def test_digests_get_pending_requests_and_the_weeks_figures(world: World) -> Non
     assert facts["Unanswered requests"] == "1"
     [unanswered] = [s for section in digest.sections for s in section.suggestions if s.ref.startswith("intro:")]
     assert unanswered.title == "Marc Maker → Carla Contact" and "Carla Contact" in unanswered.reason
+
+
+def test_members_who_let_requests_expire_move_down_in_answers(world: World) -> None:
+    from bot.core.ask import AskService
+    from bot.core.messages import IncomingMessage
+
+    ask = AskService(sessions=world.sessions, catalog=world.service.catalog, services={"intros": world.service})
+    question = IncomingMessage("slack", "T1", "U-NOBODY", "D1", "robotic TIG welding cells for aluminium battery trays")
+
+    def firms() -> list[str]:
+        reply = ask.ask(question)
+        return [s.ref for section in reply.sections for s in section.suggestions if s.kind == "technology_firm"]
+
+    assert firms() == ["org:weldbot", "org:rivalweld"]
+    with world.sessions.begin() as s:
+        s.add(IntroPreference(person_id=world.ids["carla"], expired_count=GHOSTING_THRESHOLD, excluded_orgs=[]))
+    assert firms() == ["org:rivalweld", "org:weldbot"]  # still shown, after the member who answers
