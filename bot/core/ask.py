@@ -145,6 +145,9 @@ class AskService:
             avoid=hidden,
             staff=asker.is_staff,
         )
+        demote = getattr(self._services.get("intros"), "demote", None)  # members who leave requests unanswered
+        if demote is not None:
+            found = demote(found)
         return self._answer(asker, intent, intent.text, found, texts.INTRO_ANSWER.format(question=_quote(intent.text)))
 
     def _answer(self, asker: Asker, intent: Intent, logged_text: str, found: Sequence[Suggestion], intro: str) -> Reply:
