@@ -180,7 +180,7 @@ class DigestComposer:
         found = self.catalog.search(member.query, kinds=DEFAULT_KINDS, k=POOL, asker_ref=member.asker_ref,
                                     exclude=excluded, avoid=member.dismissed)
         if member.asker_ref:
-            own = self.catalog.profile(member.asker_ref, staff=True)  # their own profile, even if staff-only
+            own = self._own(member.asker_ref)  # their own profile, even if staff-only
             helpers = self.need_matches(fresh)
             mine = [*helpers.get(member.asker_ref, ()), *(helpers.get(own.org_ref, ()) if own and own.org_ref else ())]
             mine.sort(key=lambda s: -s.score)
@@ -200,7 +200,7 @@ class DigestComposer:
                 return self._needs[1]
         out: dict[str, list[Suggestion]] = {}
         snapshot = self.catalog.snapshot
-        for need in (p for p in snapshot.profiles if p.kind == "need" and p.snippets):
+        for need in (p for p in snapshot.profiles if _public_need(p)):
             for hit in self.catalog.search(" ".join(need.snippets), kinds=HELPER_KINDS, k=NEED_HELPERS,
                                            asker_ref=need.org_ref):
                 out.setdefault(hit.ref, []).append(Suggestion(
@@ -221,15 +221,19 @@ class DigestComposer:
         """Exactly the texts the engine will encode for these members' searches (and the open needs')."""
         texts: list[str] = []
         for m in members:
-            own = self.catalog.profile(m.asker_ref) if m.asker_ref else None
+            own = self._own(m.asker_ref)
             texts.extend(x for x in (self._searched(m.query), own.offer if own is not None else "") if x)
         if self._needs is None or self._needs[0] != self.catalog.snapshot.version:
-            for need in (p for p in self.catalog.snapshot.profiles if p.kind == "need" and p.snippets):
+            for need in (p for p in self.catalog.snapshot.profiles if _public_need(p)):
                 texts.append(self._searched(" ".join(need.snippets)))
-                poster = self.catalog.profile(need.org_ref) if need.org_ref else None
+                poster = self._own(need.org_ref)
                 if poster is not None and poster.offer:
                     texts.append(poster.offer)
         return texts
+
+    def _own(self, ref: str | None) -> Any:
+        """A profile as the engine sees it when ``ref`` asks (whatever its visibility to members)."""
+        return self.catalog.snapshot.by_ref.get(ref) if ref else None
 
     def _searched(self, query: str) -> str:
         """The text the engine embeds for ``query`` (it may drop a request frame such as "we need")."""
@@ -247,6 +251,11 @@ class DigestComposer:
         service = self.services.get("intros")
         source = getattr(service, "digest_source", service)
         return source if isinstance(source, IntroductionsDigestSource) else None
+
+
+def _public_need(profile: Any) -> bool:
+    """An open need members may be shown (staff-only ones stay with staff)."""
+    return bool(profile.kind == "need" and profile.snippets and getattr(profile, "visibility", "public") == "public")
 
 
 def _interleave(main: list[Suggestion], extra: list[Suggestion]) -> list[Suggestion]:
