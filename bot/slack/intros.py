@@ -36,7 +36,7 @@ from bot.slack.intro_render import (
     staff_message,
     staff_messages,
 )
-from bot.slack.render import register_button
+from bot.slack.render import fallback_text, register_button, text_message
 from bot.slack.translate import action_request, decode_value, incoming_from_command, team_of
 from models.directory import PlatformAccount
 
@@ -150,14 +150,14 @@ def on_intro_action(body: dict[str, Any], action: dict[str, Any], respond: Respo
     if container.get("type") == "view":  # App Home: answer in the Messages tab, refresh Home
         from bot.slack.listeners.home import publish_home
 
-        client.chat_postMessage(channel=request.user_id, text=reply.text)
+        client.chat_postMessage(channel=request.user_id, **text_message(reply.text))
         publish_home(client, services, team_of(body), request.user_id)
         return
     blocks = (body.get("message") or {}).get("blocks") or []
     if sum(1 for b in blocks if b.get("type") == "actions") == 1:  # the introduction's own message
-        respond(text=reply.text, blocks=answered(blocks, reply.text), replace_original=True)
+        respond(text=fallback_text(reply.text), blocks=answered(blocks, reply.text), replace_original=True)
         return
-    respond(text=reply.text, response_type="ephemeral", replace_original=False)  # e.g. inside a digest
+    respond(**text_message(reply.text), response_type="ephemeral", replace_original=False)  # e.g. in a digest
 
 
 # -- staff ----------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def on_staff_action(body: dict[str, Any], action: dict[str, Any], respond: Respo
     team, user = team_of(body), body["user"]["id"]
     if not services.is_staff(client, user, team):
         logger.info("refused staff action %s for %s", action.get("action_id"), user)
-        respond(text=t.STAFF_ONLY, response_type="ephemeral", replace_original=False)
+        respond(**text_message(t.STAFF_ONLY), response_type="ephemeral", replace_original=False)
         return
     ref, _ = decode_value(action.get("value"))
     channel, ts = _where(body)
@@ -187,7 +187,7 @@ def on_staff_action(body: dict[str, Any], action: dict[str, Any], respond: Respo
     outcome = services.container.intros.staff.act(f"slack:{team}:{user}", name, ref,
                                                   message_ref=f"{channel} {ts}" if channel and ts else None)
     _refresh(client, channel, ts, outcome)
-    respond(text=outcome.text, response_type="ephemeral", replace_original=False)
+    respond(**text_message(outcome.text), response_type="ephemeral", replace_original=False)
 
 
 def open_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
@@ -196,7 +196,7 @@ def open_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
     ack()
     team, user = team_of(body), body["user"]["id"]
     if not services.is_staff(client, user, team):
-        respond(text=t.STAFF_ONLY, response_type="ephemeral", replace_original=False)
+        respond(**text_message(t.STAFF_ONLY), response_type="ephemeral", replace_original=False)
         return
     ref, _ = decode_value(action.get("value"))
     channel, ts = _where(body)

@@ -30,7 +30,7 @@ from bot.slack.translate import encode_value
 from bot.web import create_app
 from matching.embeddings import HashingEmbedder
 from models.db import make_engine
-from models.directory import Organization
+from models.directory import Organization, Person
 from models.intros import Introduction, IntroPairRule
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_harness import (
@@ -192,6 +192,8 @@ def test_decline_tells_the_asker_kindly_and_the_pair_is_never_suggested(stack: S
         return [{p.a_person_id, p.b_person_id} for p in run.pairs]
 
     before = suggested()
+    with stack.container.sessions.begin() as s:  # the asker's name is member text: escaped in every answer
+        s.execute(update(Person).where(Person.external_id == "marc").values(name=EVIL_NAME))
     click(stack, "request_intro:1", encode_value("org:quietco", None), user="U-MARC")
     [ask] = wait(lambda: posts_to(stack, "U-QUINN"))
     decline = button(ask.blocks, t.INTRO_DECLINE)
@@ -200,7 +202,9 @@ def test_decline_tells_the_asker_kindly_and_the_pair_is_never_suggested(stack: S
     [told] = wait(lambda: posts_to(stack, "U-MARC"))
     assert told.params["text"] == t.DECLINED_NOTICE.format(title="Quiet Co")
     assert not [b for b in told.blocks if b["type"] == "actions"]
-    assert response(stack, "decline").params["replace_original"] is True
+    answer = response(stack, "decline")
+    assert answer.params["replace_original"] is True
+    assert "Bob &lt;!channel&gt; &amp; &lt;https://evil|bank&gt; will be told kindly" in answer.params["text"]
     with stack.container.sessions() as s:
         assert s.scalars(select(IntroPairRule.rule)).all() == ["declined"]
         intro = s.scalars(select(Introduction)).one()
