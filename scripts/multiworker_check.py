@@ -276,11 +276,11 @@ def _ask_until(fake: FakeSlackApi, client: httpx.Client, want: bool, tag: int, t
         client.post("/slack/events", content=raw, headers=headers)
         _wait(lambda: any(c.params.get("thread_ts") == ts for c in fake.calls_to("chat.postMessage")), 30)
         replies = [c.params for c in fake.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts]
-        if not replies or replies[0].get("text") == FRIENDLY_ERROR:
-            continue  # no proper answer: it proves nothing either way
-        shown = PROBE[1] in json.dumps(replies)
-        if shown == want or time.monotonic() - started > timeout:
-            return time.monotonic() - started if shown == want else float("inf")
+        proper = bool(replies) and replies[0].get("text") != FRIENDLY_ERROR  # else it proves nothing
+        if proper and (PROBE[1] in json.dumps(replies)) == want:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            break
     return float("inf")
 
 
