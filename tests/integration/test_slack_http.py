@@ -165,6 +165,24 @@ def test_a_retry_whose_first_delivery_never_arrived_is_answered(stack: Stack) ->
     stack.fake.wait_for("chat.postMessage")
 
 
+def test_acks_do_not_wait_for_a_locked_database(stack: Stack) -> None:
+    """SQLite has one writer: while an import holds it, events are still acked at once and answered after."""
+    import sqlite3
+
+    locker = sqlite3.connect(stack.container.engine.url.database or "", timeout=1)
+    try:
+        locker.execute("BEGIN IMMEDIATE")  # the write lock, as a long import would hold it
+        started = time.monotonic()
+        resp = stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id())))
+        assert resp.status_code == 200 and time.monotonic() - started < 3.0
+        settle()
+        assert stack.fake.calls_to("chat.postMessage") == []  # the work waits for the database, not the ack
+    finally:
+        locker.rollback()
+        locker.close()
+    stack.fake.wait_for("chat.postMessage")
+
+
 def test_bad_signature_is_401_and_nothing_runs(stack: Stack) -> None:
     body = app_mention(QUESTION, event_id=new_id())
     assert stack.server.post(*event_request(body, secret="not-the-secret")).status_code == 401
