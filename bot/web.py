@@ -9,6 +9,8 @@ background thread at startup, so the first question does not wait for the model 
 from __future__ import annotations
 
 import gc
+import importlib
+import importlib.util
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if hasattr(container.embedder, "warm_up") and not getattr(container.embedder, "loaded", True):
+            await run_in_threadpool(import_model_libraries)  # before the first request is accepted
         api.state.warm_up = start_warm_up(container)
         yield
 
@@ -66,6 +70,18 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
         return JSONResponse(body)
 
     return api
+
+
+#: Libraries the real embedder imports when it loads; importing them holds the GIL for seconds.
+MODEL_LIBRARIES = ("torch", "sentence_transformers")
+
+
+def import_model_libraries() -> None:
+    """Import the model's libraries before taking traffic, so no ack waits behind a multi-second import;
+    the weights and the index still load in the background."""
+    for name in MODEL_LIBRARIES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
 
 
 def start_warm_up(container: Any) -> threading.Thread:

@@ -124,7 +124,6 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     work = Path(tempfile.mkdtemp(prefix="slack-load-"))
-    print("work dir", work)
 
     with FakeSlackApi() as fake:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TEAMS_"))}
