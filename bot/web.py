@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
             await run_in_threadpool(import_model_libraries)  # before the first request is accepted
         api.state.warm_up = start_warm_up(container)
         yield
+        api.state.warm_up.join(timeout=SHUTDOWN_WAIT_SECONDS)  # never close the database under a running build
 
     api = FastAPI(title="clustermatch", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     api.state.container = container
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
     return api
 
 
+SHUTDOWN_WAIT_SECONDS = 30.0
 #: Libraries the real embedder imports when it loads; importing them holds the GIL for seconds.
 MODEL_LIBRARIES = ("torch", "sentence_transformers")
 
