@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.activity import MatchFeedback, Question, SavedMatch
@@ -98,7 +99,7 @@ class ActivityRepository:
         """Keep ``ref`` for the member; False if it was already saved."""
         if self.session.scalars(self._mine(SavedMatch, asker).where(SavedMatch.ref == ref)).first():
             return False
-        self.session.add(
+        return self._insert_once(
             SavedMatch(
                 platform=asker.platform,
                 workspace_id=asker.workspace_id,
@@ -109,7 +110,6 @@ class ActivityRepository:
                 query_id=self._known(query_id),
             )
         )
-        return True
 
     def saved(self, asker: Asker) -> list[SavedMatch]:
         return list(self.session.scalars(self._mine(SavedMatch, asker).order_by(SavedMatch.created_at.desc())))
@@ -119,7 +119,7 @@ class ActivityRepository:
         stmt = self._mine(MatchFeedback, asker).where(MatchFeedback.ref == ref, MatchFeedback.verdict == NOT_RELEVANT)
         if self.session.scalars(stmt).first():
             return False
-        self.session.add(
+        return self._insert_once(
             MatchFeedback(
                 platform=asker.platform,
                 workspace_id=asker.workspace_id,
@@ -131,6 +131,14 @@ class ActivityRepository:
                 note=note,
             )
         )
+
+    def _insert_once(self, row: SavedMatch | MatchFeedback) -> bool:
+        """Insert under the row's unique key; False when a concurrent click (another worker) stored it first."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return False
         return True
 
     def dismissed(self, asker: Asker) -> set[str]:
