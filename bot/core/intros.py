@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core import intro_evidence
+from bot.core import intro_evidence, texts
 from bot.core import intro_messages as msg
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
@@ -72,13 +72,16 @@ class IntroService(DigestHooks):
     def request_intro(self, request: ActionRequest) -> Reply:
         """The asker pressed Request introduction on ``request.ref``."""
         profile = self.catalog.profile(request.ref)
-        title = profile.title if profile is not None else self.title_of(request.ref, request.ref)
+        if profile is None:  # gone, hidden, or a crafted button: as if it never existed
+            raise UserFacingError(texts.UNKNOWN_ITEM)
+        title = profile.title
         if not people.introducible(request.ref):
-            kind, url = (profile.kind, profile.url) if profile is not None else ("", None)
-            return self._not_introducible(request, title, kind, url)
+            return self._not_introducible(request, title, profile.kind, profile.url)
         now = self.now()
         with self.sessions.begin() as s:
             account, person = people.requester(s, request.platform, request.workspace_id, request.user_id)
+            if profile.visibility != "public" and not account.is_staff:
+                raise UserFacingError(texts.UNKNOWN_ITEM)  # shown to staff only
             b_person, b_account, shown = people.target(s, request.ref, title)
             repo = IntroRepository(s)
             if is_paused(repo.preference(person.id), now.date()):

@@ -12,7 +12,9 @@ from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
 from bot.core.messages import REQUEST_INTRO, SAVE
 from models.intros import Introduction, IntroEvent, IntroPairRule
-from tests.unit.intros.conftest import World, make_world
+from tests.unit.intros.conftest import ORGS, PEOPLE, World, make_world
+
+ORG_WELDBOT, PERSON_ANA = ORGS["weldbot"], PEOPLE["ana"]
 
 
 def dump(message: object) -> str:
@@ -148,7 +150,7 @@ def test_requests_nobody_can_answer_are_refused_clearly(world: World) -> None:
         ("U-NOBODY", "org:weldbot", "Create your profile"),
         ("U-MARC", "org:college", "has no contact who uses this chat"),
         ("U-MARC", "person:marc", "your own organization"),
-        ("U-MARC", "org:gone", "has no contact"),
+        ("U-MARC", "org:gone", "cannot find that item"),
     ):
         with pytest.raises(UserFacingError, match=expected):
             request(world, user, ref)
@@ -211,3 +213,17 @@ def test_staff_can_turn_a_request_down(sessions) -> None:  # type: ignore[no-unt
     assert only_intro(world).state == "cancelled" and world.messenger.to("U-CARLA") == []
     again = world.service.staff.act("slack:T1:U-STAFF", t.STAFF_APPROVE, f"intro:{iid}")
     assert again.text.startswith("Already handled: cancelled")
+
+
+def test_staff_only_and_hidden_profiles_cannot_be_requested_by_members(world: World) -> None:
+    from models.directory import Organization, Person
+    from models.repositories import DirectoryRepository
+
+    with world.sessions.begin() as s:
+        repo = DirectoryRepository(s)
+        repo.upsert(Organization, "weldbot", {**ORG_WELDBOT, "visibility": "staff"})
+        repo.upsert(Person, "ana", {**PERSON_ANA, "visibility": "hidden"})
+    for ref in ("org:weldbot", "person:ana"):
+        with pytest.raises(UserFacingError, match="cannot find that item"):
+            request(world, "U-MARC", ref)
+    assert world.messenger.sent == []
