@@ -80,7 +80,8 @@ def propose(catalog: Catalog, sessions: sessionmaker[Session], incoming: Incomin
     best = np.maximum.reduceat((vectors @ unit.T).max(axis=1), offsets[:-1]) if len(kinds) else np.zeros(0)
     keep: list[int] = []
     for kind in role_kinds:
-        pool = [i for i, k in enumerate(kinds) if k == kind and snap.profiles[i].ref != own_org]
+        pool = [i for i, k in enumerate(kinds) if k == kind and snap.profiles[i].ref != own_org
+                and (asker.is_staff or snap.profiles[i].visibility == "public")]  # staff-only: staff askers
         keep += sorted(pool, key=lambda i: -best[i])[:PER_KIND]
     if own_org is not None and around is not None:
         keep.append(snap.index_of[own_org])

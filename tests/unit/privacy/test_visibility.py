@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.ask import AskService
 from bot.core.catalog import Catalog
+from bot.core.consortium import propose
 from bot.core.digest import DigestComposer
 from bot.core.errors import UserFacingError
 from bot.core.messages import REQUEST_INTRO, SAVE, ActionRequest, IncomingMessage, Reply
@@ -27,7 +28,7 @@ from models.repositories import DirectoryRepository
 WELD = "automated TIG welding of aluminium battery trays"
 QUESTION = "who can automate TIG welding of aluminium battery trays?"
 PUBLIC_REFS = {"org:pub-weld", "person:r-pub", "course:c-pub", "funding:f-pub"}
-STAFF_REFS = {"org:staff-weld", "person:r-staff", "course:c-staff"}
+STAFF_REFS = {"org:staff-weld", "person:r-staff", "course:c-staff", "org:mfg-staff"}
 HIDDEN_REFS = {"org:hidden-weld", "person:r-hidden", "person:r-in-hidden-org", "course:c-by-hidden",
                "funding:f-hidden", "need:n-by-hidden"}
 
@@ -35,6 +36,11 @@ HIDDEN_REFS = {"org:hidden-weld", "person:r-hidden", "person:r-in-hidden-org", "
 def seed(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as s:
         repo = DirectoryRepository(s)
+        for ext, kind in (("mfg-pub", "manufacturer"), ("mfg-staff", "manufacturer"),
+                          ("uni-pub", "research_institution")):
+            repo.upsert(Organization, ext, {"name": f"{ext} Ltd", "kind": kind,
+                                            "visibility": "staff" if "staff" in ext else "public",
+                                            "capabilities": f"Production lines needing {WELD}."})
         for ext, vis in (("pub-weld", "public"), ("staff-weld", "staff"), ("hidden-weld", "hidden")):
             repo.upsert(Organization, ext, {"name": f"{ext} Inc", "kind": "technology_firm", "visibility": vis,
                                             "capabilities": f"Robotic cells for {WELD} ({ext})."})
@@ -186,3 +192,13 @@ def test_visibility_command_answers(seeded: sessionmaker[Session]) -> None:
         assert entries(s, action="visibility.set") == []
 
 
+
+
+def test_consortium_teams_follow_visibility(seeded: sessionmaker[Session], catalog: Catalog) -> None:
+    def members(user: str) -> set[str]:
+        reply = propose(catalog, seeded, question(user), WELD)
+        return refs(reply)
+
+    shown = members("U-MEM")
+    assert shown and not shown & (STAFF_REFS | HIDDEN_REFS)
+    assert not members("U-STAFF") & HIDDEN_REFS
