@@ -28,17 +28,18 @@ logger = logging.getLogger(__name__)
 
 def max_weight_b_matching(
     a: np.ndarray, b: np.ndarray, w: np.ndarray, capacity: np.ndarray, *, required: np.ndarray | None = None,
-    mip_rel_gap: float = 1e-6, time_limit: float | None = None,
-) -> tuple[np.ndarray, str]:
+    mip_rel_gap: float = 1e-4, time_limit: float | None = None,
+) -> tuple[np.ndarray, str, float]:
     """Edges ``(a[e], b[e])`` to choose so each vertex ``v`` has at most ``capacity[v]`` and the weight is largest.
 
     With ``required`` (units per vertex), first the most required units are met (a vertex's unit counts when it
-    has that many chosen edges), then the weight is maximised at that level. Returns (mask over edges, status);
-    status is ``"optimal"`` unless HiGHS stopped early (time limit).
+    has that many chosen edges), then the weight is maximised at that level. Returns (mask over edges, status,
+    gap): status is ``"optimal"`` (proven within ``mip_rel_gap``, HiGHS's default 1e-4) unless HiGHS stopped
+    early (time limit); gap is the relative gap HiGHS proved for the weight.
     """
     n, e = capacity.size, w.size
     if e == 0:
-        return np.zeros(0, dtype=bool), "optimal"
+        return np.zeros(0, dtype=bool), "optimal", 0.0
     incidence = sparse.csr_array((np.ones(2 * e), (np.concatenate([a, b]), np.tile(np.arange(e), 2))), shape=(n, e))
     options: dict[str, float] = {"mip_rel_gap": mip_rel_gap}
     if time_limit is not None:
@@ -51,12 +52,14 @@ def max_weight_b_matching(
     status = "optimal"
     integrality = np.ones(e + u)
     if u:
-        # u_v <= (chosen edges at v): the required units of v that are met
+        # u_v <= (chosen edges at v): the required units of v that are met. The count is an integer, so the
+        # gap must stay below one unit or HiGHS could stop one covered member short.
         constraints.append(LinearConstraint(sparse.hstack([-incidence[req], sparse.eye_array(u)]), -np.inf, 0))
+        exact = {**options, "mip_rel_gap": min(mip_rel_gap, 0.5 / float(upper[e:].sum()))}
         first = milp(np.concatenate([np.zeros(e), -np.ones(u)]), integrality=integrality, bounds=bounds,
-                     constraints=constraints, options=options)
+                     constraints=constraints, options=exact)
         if first.x is None:
-            return np.zeros(e, dtype=bool), f"milp: {first.message}"
+            return np.zeros(e, dtype=bool), f"milp: {first.message}", float("nan")
         if first.status != 0:
             status = f"milp: {first.message}"
         met = round(-first.fun)
@@ -64,22 +67,24 @@ def max_weight_b_matching(
     res = milp(np.concatenate([-w, np.zeros(u)]), integrality=integrality, bounds=bounds, constraints=constraints,
                options=options)
     if res.x is None:
-        return np.zeros(e, dtype=bool), f"milp: {res.message}"
+        return np.zeros(e, dtype=bool), f"milp: {res.message}", float("nan")
     if res.status != 0:
         status = f"milp: {res.message}"
-    return res.x[:e] > 0.5, status
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
+    return res.x[:e] > 0.5, status, gap
 
 
 def min_cost_flow_b_matching(
     fa: np.ndarray, fb: np.ndarray, fw: np.ndarray, cap_l: np.ndarray, cap_r: np.ndarray, *,
     required: tuple[np.ndarray, np.ndarray], scale: float = 10_000,
-) -> tuple[np.ndarray, str]:
+) -> tuple[np.ndarray, str, float]:
     """Bipartite max-weight b-matching: arcs ``fa[e]`` (left) → ``fb[e]`` (right), at most ``cap`` per node.
 
     Min-cost flow (OR-tools ``SimpleMinCostFlow``, arcs added from numpy arrays), cost = -round(w·scale).
     Source → left and right → sink arcs are split into the ``required`` units, which earn a bonus larger
     than all scores together (so the most required units are met first, exactly), and the rest; a
-    zero-cost source → sink bypass lets flow skip unprofitable arcs. Returns (mask over arcs, status).
+    zero-cost source → sink bypass lets flow skip unprofitable arcs. Returns (mask over arcs, status, gap): the
+    flow is exactly optimal for the rounded costs, so the gap is 0.
     """
     n_l, n_r = cap_l.size, cap_r.size
     cost = -np.round(fw * scale).astype(np.int64)
@@ -104,5 +109,5 @@ def min_cost_flow_b_matching(
     if status == flow.BAD_COST_RANGE:
         raise ValueError(f"scores too large for integer costs at scale={scale}: use a smaller scale")
     if status != flow.OPTIMAL:
-        return np.zeros(fa.size, dtype=bool), f"flow status {status}"
-    return np.asarray(flow.flows(np.asarray(pair_ids))) > 0, "optimal"
+        return np.zeros(fa.size, dtype=bool), f"flow status {status}", float("nan")
+    return np.asarray(flow.flows(np.asarray(pair_ids))) > 0, "optimal", 0.0

@@ -35,7 +35,7 @@ def _print(name: str, figures: dict[str, Any]) -> None:
             print(f"  {key:<9} {value['seconds']:>8.3f} s wall {value['cpu_seconds']:>8.3f} s cpu  "
                   f"objective {value['objective']:>10.3f}  pairs {value['pairs']:>5}  violations {broken}  "
                   f"coverage {value['coverage']:.4f}  worst-off best {value['worst_off_best_score']:.4f}  "
-                  f"({value['status']})")
+                  f"({value['status']}, gap {value['gap']:.1e})")
         else:
             print(f"  {key}: {value}")
 

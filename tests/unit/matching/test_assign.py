@@ -27,6 +27,7 @@ def test_total_mode_takes_the_best_total_and_reports_who_is_left_out() -> None:
     r = assign_bipartite(**ARCS, n_left=2, n_right=2, capacity_left=1, capacity_right=1)
     assert r.pairs == [(0, 0, 0.9)]
     assert r.objective == pytest.approx(0.9) and r.status == "optimal" and r.solver == "ortools-min-cost-flow"
+    assert r.gap == 0.0
     assert (r.n_eligible, r.n_covered, r.coverage) == (4, 2, 0.5)
     assert r.uncovered_left.tolist() == [1] and r.uncovered_right.tolist() == [1]
     assert r.worst_off_best_score == 0.0
@@ -44,7 +45,7 @@ def test_coverage_mode_gives_everyone_a_suggestion_before_maximising_score() -> 
 
 def test_optimal_beats_greedy_where_greedy_blocks_two_good_pairs() -> None:
     greedy = greedy_assignment(**ARCS, n_left=2, n_right=2, capacity_left=1, capacity_right=1)
-    assert greedy.objective == pytest.approx(0.9)
+    assert greedy.objective == pytest.approx(0.9) and np.isnan(greedy.gap) and greedy.solver == "greedy"
     i, j, w = np.array([0, 1, 0]), np.array([0, 0, 1]), arr(0.6, 0.5, 0.5)
     assert assign_bipartite(i, j, w, n_left=2, n_right=2, capacity_left=1, capacity_right=1).objective == 1.0
     assert greedy_assignment(i, j, w, n_left=2, n_right=2, capacity_left=1, capacity_right=1).objective == 0.6
@@ -103,6 +104,7 @@ def test_member_matching_on_a_triangle_with_a_pendant() -> None:
     i, j, w = np.array([0, 1, 2, 3]), np.array([1, 2, 0, 2]), arr(0.9, 0.8, 0.7, 0.4)
     r = match_members(i, j, w, n_members=4, capacity=1)
     assert r.pairs == [(0, 1, 0.9), (2, 3, 0.4)] and r.coverage == 1.0 and r.solver == "scipy-milp-highs"
+    assert 0.0 <= r.gap <= 1e-4
     g = greedy_assignment(i, j, w, n_left=4, capacity_left=1)
     assert g.objective == pytest.approx(1.3)
     # capacity 2: the whole triangle (2.4) leaves 3 out; coverage mode trades 2-0 for 2-3
