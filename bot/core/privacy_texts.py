@@ -23,7 +23,7 @@ EXPORT_READY = (
 )
 EXPORT_NOTHING = "clustermatch holds nothing about you."
 EXPORT_TOO_BIG = (
-    "Your data is too large to send here. Cluster staff can send it to you: they run "
+    "I could not send your data here. Cluster staff can send it to you: they run "
     "\"clustermatch member export {member}\"."
 )
 EXPORT_SUMMARY = "{records} records in {tables} tables."
@@ -52,3 +52,4 @@ HOME_TEXT = (
 HOME_NO_PROFILE = "Download everything we hold about you, or have it all deleted."
 HOME_DOWNLOAD = "Download my data"
 HOME_FORGET = "Forget me…"
+HOME_SET_VISIBILITY = {"public": "Let members find me", "staff": "Only staff can find me", "hidden": "Hide me"}

@@ -50,8 +50,8 @@ def home_section(req: HomeRequest) -> HomeSection:
         text = t.HOME_NO_PROFILE
     else:
         text = t.HOME_TEXT.format(label=t.VISIBILITY_LABELS[current])
-        buttons += [HomeButton(VISIBILITY, f"Visible to: {label}", level)
-                    for level, label in t.VISIBILITY_CHOICES.items() if level != current]
+        buttons += [HomeButton(VISIBILITY, label, level)
+                    for level, label in t.HOME_SET_VISIBILITY.items() if level != current]
     buttons.append(HomeButton(FORGET_PROMPT, t.HOME_FORGET, "forget", "danger"))
     return HomeSection(t.HOME_HEADING, text, buttons=tuple(buttons))
 
