@@ -24,7 +24,7 @@ from matching.fusion import convex, rrf, top_k
 from matching.hits import Hit, check_choice, flatten_groups
 from matching.lexical import LexicalIndex
 from matching.query import strip_request_frame
-from matching.scoring import offsets_from_counts, pool_argmax, pool_max, pool_top2, reciprocal
+from matching.scoring import item_rows, pool_argmax, pool_max, pool_top2, reciprocal, rocchio
 
 logger = logging.getLogger(__name__)
 
@@ -299,24 +299,20 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     def _rescore(self, q: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dense channel for ``q`` over the snippets of ``pool`` items only (others ``-inf``): the second,
         feedback pass costs a small gather instead of another pass over every vector."""
-        starts, counts = self.offsets_[pool], np.diff(self.offsets_)[pool]
-        sub_offsets = offsets_from_counts(counts)
-        rows = np.repeat(starts - sub_offsets[:-1], counts) + np.arange(int(sub_offsets[-1]))
+        if self.pooling == "top2":
+            return self._dense(q, True)
+        rows, sub_offsets = item_rows(self.offsets_, pool)
         sub = self.snippet_vectors_[rows] @ q
         sims = np.full(self.snippet_vectors_.shape[0], -np.inf, dtype=np.float32)
         sims[rows] = sub
         dense = np.full(self.n_items_, -np.inf, dtype=np.float32)
         dense[pool] = pool_max(sub, sub_offsets, empty=-np.inf)
-        if self.pooling == "top2":
-            return self._dense(q, True)
         return dense, sims
 
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""
         best = self.offsets_[top] + pool_argmax(sims, self.offsets_, top)
-        centroid = self.snippet_vectors_[best].mean(axis=0)
-        moved = q + self.prf_weight * centroid
-        return (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
+        return rocchio(q, self.snippet_vectors_[best], self.prf_weight)
 
     def _reciprocity(
         self, final: np.ndarray, cand: np.ndarray, channels: dict[str, np.ndarray], asker_offer: str
@@ -341,25 +337,13 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         return np.concatenate([head, tail])
 
     def _hit(
-        self,
-        i: int,
-        score: float,
-        channels: dict[str, np.ndarray],
-        sims: np.ndarray | None,
-        query_texts: list[str] | None,
+        self, i: int, score: float, channels: dict[str, np.ndarray], sims: np.ndarray | None, texts: list[str] | None
     ) -> Hit:
-        s, e = int(self.offsets_[i]), int(self.offsets_[i + 1])
-        snippets = self.snippets_[s:e]
+        snippets = self.snippets_[int(self.offsets_[i]) : int(self.offsets_[i + 1])]
         if sims is not None:
             ev = int(pool_argmax(sims, self.offsets_, np.array([i]))[0])
         else:
-            ev = best_overlap(query_texts or [], snippets, self.lexical_.idf) if snippets else 0
-        terms = shared_terms(query_texts, snippets, self.lexical_.idf) if query_texts is not None else ()
-        return Hit(
-            index=i,
-            score=score,
-            evidence=snippets[ev] if snippets else "",
-            evidence_index=ev,
-            shared_terms=terms,
-            channel_scores={name: float(v[i]) for name, v in channels.items()},
-        )
+            ev = best_overlap(texts or [], snippets, self.lexical_.idf) if snippets else 0
+        terms = shared_terms(texts, snippets, self.lexical_.idf) if texts is not None else ()
+        scores = {name: float(v[i]) for name, v in channels.items()}
+        return Hit(i, score, snippets[ev] if snippets else "", ev, terms, scores)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pool_max", "pool_argmax", "reciprocal", "offsets_from_counts"]
+__all__ = ["pool_max", "pool_argmax", "pool_top2", "reciprocal", "offsets_from_counts", "item_rows", "rocchio"]
 
 
 def offsets_from_counts(counts: np.ndarray) -> np.ndarray:
@@ -71,3 +71,26 @@ def reciprocal(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
     b = np.clip(reverse, 0.0, 1.0).astype(np.float64)
     denom = a + b
     return np.divide(2.0 * a * b, denom, out=np.zeros_like(denom), where=denom > 0)
+
+
+def item_rows(offsets: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``items`` (in that order) and their offsets within that selection, without a Python loop.
+
+    Returns:
+        ``(rows, sub_offsets)``: shapes ``(n_selected_rows,)`` and ``(len(items) + 1,)``.
+    """
+    starts, counts = offsets[items], np.diff(offsets)[items]
+    sub_offsets = offsets_from_counts(counts)
+    rows = np.repeat(starts - sub_offsets[:-1], counts) + np.arange(int(sub_offsets[-1]))
+    return rows, sub_offsets
+
+
+def rocchio(q: np.ndarray, feedback: np.ndarray, weight: float) -> np.ndarray:
+    """``q + weight * mean(feedback rows)``, renormalised (vector pseudo-relevance feedback).
+
+    Args:
+        q: shape ``(dim,)``, unit norm.
+        feedback: shape ``(m, dim)``, the evidence vectors of the top results.
+    """
+    moved = q + weight * feedback.mean(axis=0)
+    return (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)

@@ -67,7 +67,18 @@ def eval_command(
         _print_table(report, corpus)
 
 
+def _quiet_model_loading() -> None:
+    """The weights loader draws its own progress bar; ours already shows what is going on."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
+
+
 def _run(data: object, embedder: Embedder) -> EvalReport:
+    _quiet_model_loading()
     tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
