@@ -40,13 +40,6 @@ def _need_rows(snap: Snapshot, items: Sequence[int]) -> np.ndarray:
     return np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in items]) if items else np.zeros(0, int)
 
 
-def need_text(snap: Snapshot, row: int) -> str:
-    """The need snippet at ``row`` of the matcher's need vectors."""
-    offsets = snap.matcher.need_offsets_
-    item = int(np.searchsorted(offsets, row, side="right") - 1)
-    return snap.profiles[item].needs[row - int(offsets[item])]
-
-
 def best_offer(snap: Snapshot, need_items: Sequence[int], offer_items: Sequence[int]) -> tuple[str, float] | None:
     """The offer snippet of ``offer_items`` closest to any need of ``need_items`` (text, cosine)."""
     needs, offers = _need_rows(snap, need_items), _offer_rows(snap, offer_items)
