@@ -58,3 +58,20 @@ def test_mmr_demotes_a_near_duplicate_and_mixes_kinds() -> None:
     # Orthogonal vectors, but the first two are the same kind: the course comes second.
     kinds = np.array(["organization", "organization", "course"], dtype=object)
     assert mmr(rel, np.eye(3, dtype=np.float32), 3, lam=0.3, kinds=kinds).tolist() == [0, 2, 1]
+
+
+def test_item_rows_selects_each_items_rows_in_order() -> None:
+    from matching.scoring import item_rows
+
+    offsets = offsets_from_counts(np.array([2, 0, 3, 1]))
+    rows, sub = item_rows(offsets, np.array([2, 0, 1]))
+    assert rows.tolist() == [2, 3, 4, 0, 1]
+    assert sub.tolist() == [0, 3, 5, 5]
+
+
+def test_rocchio_moves_towards_the_feedback_and_stays_unit() -> None:
+    from matching.scoring import rocchio
+
+    q = np.array([1.0, 0.0], dtype=np.float32)
+    moved = rocchio(q, np.array([[0.0, 1.0], [0.0, 1.0]], dtype=np.float32), 1.0)
+    assert moved.tolist() == pytest.approx([2**-0.5, 2**-0.5])
