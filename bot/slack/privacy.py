@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.core import privacy_texts as t
 from bot.slack.home import HomeButton, HomeRequest, HomeSection
@@ -139,12 +140,12 @@ def on_forget_prompt(body: dict[str, Any], client: WebClient, services: Any) -> 
 
 
 def on_forget_confirm(body: dict[str, Any], client: WebClient, respond: Any, services: Any) -> None:
-    from bot.slack.listeners.home import publish_home
-
     team, user = _who(body)
     text = _privacy(services).forget_for(PLATFORM, team, user)
     respond(**text_message(text), replace_original=True)
-    publish_home(client, services, team, user)
+    # A plain Home, not the sections: building those would store a fresh account for the member at once.
+    client.views_publish(user_id=user, view=View(type="home", blocks=[
+        SectionBlock(text=MarkdownTextObject(text=mrkdwn(text)))]).to_dict())
 
 
 def on_forget_cancel(respond: Any) -> None:

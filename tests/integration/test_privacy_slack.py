@@ -24,7 +24,7 @@ from bot.slack.app import build_app
 from bot.web import create_app
 from matching.embeddings import HashingEmbedder
 from models.db import make_engine
-from models.directory import Person
+from models.directory import Person, PlatformAccount
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import (
     BOT_TOKEN,
@@ -174,6 +174,8 @@ def test_home_forget_button_posts_a_confirmation_and_the_red_button_deletes(stac
     press(stack, slack_privacy.FORGET_CONFIRM, "forget")
     done = answer_at(stack, f"/response/{slack_privacy.FORGET_CONFIRM}")
     assert done["text"].startswith("Done:")
-    stack.fake.wait_for("views.publish")  # Home re-rendered without her profile
+    [home] = stack.fake.wait_for("views.publish")  # Home says so, without rebuilding her sections
+    assert "Done:" in json.dumps(home.params["view"])
     with stack.container.sessions() as s:
         assert s.scalars(select(Person).where(Person.external_id == "p-maria-x7")).one_or_none() is None
+        assert s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == MARIA_USER)).first() is None
