@@ -9,6 +9,7 @@ without a restart, one digest per member although two clocks run.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def _load_script():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("multiworker_check", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
