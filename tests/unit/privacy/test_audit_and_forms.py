@@ -73,3 +73,26 @@ def test_profile_modal_offers_who_can_find_you_and_keeps_it_when_absent(sessions
         assert s.scalars(select(Person.visibility)).one() == "hidden"
     assert load_profile(sessions, "T1", "U1").visibility == "hidden"
     assert "visibility" in validate(replace(GOOD, visibility="everyone"))
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_staff_decisions_on_introductions_reach_the_audit_log(sessions: sessionmaker[Session]) -> None:
+    from bot.core.intro_store import IntroRepository
+    from models.intros import IntroBatch, IntroSuggestion
+
+    with sessions.begin() as s:
+        a, b = Person(external_id="a", name="A"), Person(external_id="b", name="B")
+        batch = IntroBatch(created_by="system", capacity=2, threshold=0.3, mode="coverage")
+        s.add_all([a, b, batch])
+        s.flush()
+        suggestion = IntroSuggestion(batch_id=batch.id, a_person_id=a.id, b_person_id=b.id, a_ref="person:a",
+                                     b_ref="person:b", score=0.5)
+        s.add(suggestion)
+        s.flush()
+        repo = IntroRepository(s)
+        repo.log("slack:T1:USTAFF", "vetoed", suggestion_id=suggestion.id)
+        repo.log("slack:T1:UMEMBER", "requested", introduction_id=None)  # a member's action: not a staff one
+        sid = suggestion.id
+    with sessions() as s:
+        [entry] = entries(s, action="intro.")
+    assert (entry.actor, entry.action, entry.target) == ("slack:T1:USTAFF", "intro.vetoed", f"sug:{sid}")
