@@ -135,3 +135,18 @@ def test_the_audit_log_keeps_other_entries(sessions: sessionmaker[Session], worl
     with sessions() as s:
         actions = [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["visibility.set", "member.export", "import.run", "member.forget"]
+
+
+def test_search_stops_returning_her_without_a_restart(sessions: sessionmaker[Session], world: World,
+                                                      privacy: PrivacyService) -> None:
+    from bot.core.catalog import Catalog
+    from matching.embeddings import HashingEmbedder
+
+    catalog = Catalog(sessions, HashingEmbedder(), check_interval=0.0, min_dense=0.0)
+    question = "hydroforming of magnesium tubes for e-bike frames"
+    assert MARIA in {s.ref for s in catalog.search(question)}
+    privacy.forget(MARIA, actor="cli:staff")
+    found = {s.ref for s in catalog.search(question, kinds=None)}
+    assert MARIA not in found and "need:n-maria-hydro" not in {s.ref for s in catalog.search(
+        question, kinds=["need"])}
+    assert catalog.profile(MARIA, staff=True) is None
