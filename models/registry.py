@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from models import directory  # noqa: F401
-from models import slack  # noqa: F401
-from models import activity  # noqa: F401
-from models import digest  # noqa: F401
-from models import intros  # noqa: F401
-from models import privacy  # noqa: F401
+from models import (
+    activity,  # noqa: F401
+    digest,  # noqa: F401
+    directory,  # noqa: F401
+    intros,  # noqa: F401
+    privacy,  # noqa: F401
+    slack,  # noqa: F401
+)

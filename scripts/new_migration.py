@@ -1,4 +1,4 @@
-"""Autogenerate an Alembic migration from the models: ``python scripts/new_migration.py REV_ID "message" [--parent REV]``.
+"""Autogenerate an Alembic migration: ``python scripts/new_migration.py REV_ID "message" [--parent REV]``.
 
 Each feature area keeps its own branch off ``0001_directory`` (``--parent``), and ``migrate`` upgrades to
 every head, so parallel work never fights over one linear chain.
@@ -32,7 +32,11 @@ def main() -> None:
         current = MigrationContext.configure(conn).get_current_heads()
         head = args.parent or (current[0] if len(current) == 1 else None)
         command.revision(
-            cfg, message=args.message, autogenerate=True, rev_id=args.rev_id, head=head or "heads",
+            cfg,
+            message=args.message,
+            autogenerate=True,
+            rev_id=args.rev_id,
+            head=head or "heads",
             splice=bool(args.parent),
         )
 

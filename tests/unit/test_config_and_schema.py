@@ -20,7 +20,11 @@ def test_settings_read_from_given_environment_only() -> None:
 
 @pytest.mark.parametrize(
     ("env", "needle"),
-    [({"PORT": "abc"}, "PORT"), ({"VECTOR_BACKEND": "faiss"}, "VECTOR_BACKEND"), ({"DIGEST_HOUR": "25"}, "DIGEST_HOUR")],
+    [
+        ({"PORT": "abc"}, "PORT"),
+        ({"VECTOR_BACKEND": "faiss"}, "VECTOR_BACKEND"),
+        ({"DIGEST_HOUR": "25"}, "DIGEST_HOUR"),
+    ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
