@@ -50,7 +50,7 @@ def bootstrap(
     if run_migrations:
         migrate(engine)
     embedder = embedder or SentenceTransformerEmbedder(
-        settings.embedding_model_path or None, verify=settings.verify_model_sha256
+        settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
     )
     container = Container(settings=settings, engine=engine, sessions=session_factory(engine), embedder=embedder)
     _wire_services(container)

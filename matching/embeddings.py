@@ -78,8 +78,13 @@ class SentenceTransformerEmbedder:
 
     dim = 384
 
-    def __init__(self, path: Path | str | None = None, *, verify: bool = True, batch_size: int = 32) -> None:
+    def __init__(
+        self, path: Path | str | None = None, *, verify: bool = True, batch_size: int = 32, threads: int = 0
+    ) -> None:
+        if threads < 0:
+            raise ValueError(f"threads must be 0 (torch's default) or more, got {threads}")
         self.path = Path(path) if path else None
+        self.threads = threads
         self.verify = verify
         self.batch_size = batch_size
         self.model_id = MODEL_ID
@@ -104,6 +109,10 @@ class SentenceTransformerEmbedder:
                 path = self.path or default_model_path()
                 if self.verify:
                     verify_model_files(path)
+                if self.threads:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
                 from sentence_transformers import SentenceTransformer
 
                 logger.info("loading embedding model from %s", path)

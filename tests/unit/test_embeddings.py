@@ -52,3 +52,13 @@ def test_real_model_embeds_related_texts_closer(real_embedder: SentenceTransform
     assert v.shape == (3, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_thread_setting_is_read_and_checked() -> None:
+    from bot.config import ConfigError, Settings
+
+    assert Settings.from_env({"TORCH_THREADS": "2"}).torch_threads == 2
+    with pytest.raises(ConfigError, match="TORCH_THREADS"):
+        Settings.from_env({"TORCH_THREADS": "two"})
+    with pytest.raises(ValueError, match="threads"):
+        SentenceTransformerEmbedder(threads=-1)
