@@ -5,8 +5,9 @@ Two exact solvers over sparse candidate arcs (from ``matching.reciprocal``):
 * ``assign_bipartite``: two sides (e.g. manufacturers × providers) as a min-cost flow (OR-tools
   ``SimpleMinCostFlow``, arcs added from numpy arrays), cost = -round(score·scale). Minimum loads and the
   coverage mode are exact lexicographic goals: each required unit earns a bonus larger than all scores together.
-* ``match_members``: anyone ↔ anyone, a b-matching solved as a MILP (``scipy.optimize.milp``, HiGHS); the
-  coverage mode runs two stages (most covered members, then the most total score at that coverage).
+* ``match_members``: anyone ↔ anyone, a b-matching solved as a MILP (``scipy.optimize.milp``, HiGHS), guided
+  by its LP relaxation (see ``matching.bmatching``); the coverage mode runs two stages (most covered members,
+  then the most total score at that coverage).
 
 Conflicts (already introduced, declined, same organisation, competitors, vetoes) are simply absent arcs; staff
 pins are placed first and use up capacity. Greedy (``greedy_assignment``) is there as a baseline only.

@@ -170,31 +170,35 @@ def directional_scores(
 
 def reciprocal_scores(forward: np.ndarray, backward: np.ndarray, *, one_way_weight: float | None = 1.0) -> np.ndarray:
     """Harmonic mean of the two directions (negative cosines count as 0); one-way or NaN where one side is NaN."""
-    x = np.maximum(np.asarray(forward, dtype=np.float32), 0)
+    x = np.maximum(np.asarray(forward, dtype=np.float32), 0)  # NaN stays NaN
     y = np.maximum(np.asarray(backward, dtype=np.float32), 0)
+    total = x + y  # NaN where either side is undefined
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(x + y > 0, 2 * x * y / (x + y), np.float32(0)).astype(np.float32)
-    fx, fy = np.isfinite(x), np.isfinite(y)
-    out[~(fx & fy)] = np.nan
+        out = np.multiply(x, y, out=np.empty_like(x))
+        out *= 2
+        out /= total
+    np.copyto(out, 0, where=total == 0)  # both sides exactly 0 (or negative)
     if one_way_weight is not None:
-        only_x, only_y = fx & ~fy, fy & ~fx
-        out[only_x] = x[only_x] * one_way_weight
-        out[only_y] = y[only_y] * one_way_weight
+        x_missing = np.isnan(x)
+        one_way = np.where(x_missing, y, x)
+        one_way *= one_way_weight
+        np.copyto(out, one_way, where=x_missing ^ np.isnan(y))
     return out
 
 
 def _top_k(
-    fwd: np.ndarray, bwd_t: np.ndarray, k: int, rows: np.ndarray, cols: np.ndarray,
+    fwd: np.ndarray, bwd: np.ndarray, k: int, rows: np.ndarray, cols: np.ndarray,
     groups: np.ndarray | None, one_way_weight: float | None, min_score: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the positions of the ``k`` best reciprocal scores ``hm(fwd[r, c], bwd_t[c, r])``."""
+    """Per row, the positions of the ``k`` best reciprocal scores ``hm(fwd[r, c], bwd[r, c])`` (same shapes)."""
     out_r, out_c = [], []
     step = max(1, _BLOCK_ELEMENTS // max(1, cols.size))
     kk = min(k, cols.size)
     for lo in range(0, rows.size, step):
         hi = min(rows.size, lo + step)
-        score = reciprocal_scores(fwd[lo:hi], bwd_t[:, lo:hi].T, one_way_weight=one_way_weight)
-        invalid = ~np.isfinite(score) | (score <= min_score) | (rows[lo:hi, None] == cols[None, :])
+        score = reciprocal_scores(fwd[lo:hi], bwd[lo:hi], one_way_weight=one_way_weight)
+        invalid = ~(score > min_score)  # also NaN
+        invalid |= rows[lo:hi, None] == cols[None, :]
         if groups is not None:
             g_r, g_c = groups[rows[lo:hi]], groups[cols]
             invalid |= (g_r[:, None] == g_c[None, :]) & (g_r[:, None] >= 0)
@@ -279,7 +283,7 @@ def candidate_edges(
     if left is None:
         members = np.arange(n_members, dtype=np.int64)
         s = directional_scores(nv, no, ov, oo, n_members=n_members)
-        r, c = _top_k(s, s, k, members, members, groups, one_way_weight, min_score)
+        r, c = _top_k(s, np.ascontiguousarray(s.T), k, members, members, groups, one_way_weight, min_score)
         key = np.unique(np.minimum(r, c) * n_members + np.maximum(r, c))
         i, j = key // n_members, key % n_members
         forward, backward = s[i, j], s[j, i]
@@ -290,8 +294,8 @@ def candidate_edges(
             raise ValueError("left and right share members; use the member↔member graph instead")
         f = directional_scores(nv, no, ov, oo, n_members=n_members, rows=lm, cols=rm)
         b = directional_scores(nv, no, ov, oo, n_members=n_members, rows=rm, cols=lm)
-        r1, c1 = _top_k(f, b, k, lm, rm, groups, one_way_weight, min_score)
-        c2, r2 = _top_k(b, f, k, rm, lm, groups, one_way_weight, min_score)
+        r1, c1 = _top_k(f, np.ascontiguousarray(b.T), k, lm, rm, groups, one_way_weight, min_score)
+        c2, r2 = _top_k(b, np.ascontiguousarray(f.T), k, rm, lm, groups, one_way_weight, min_score)
         key = np.unique(np.concatenate([r1, r2]) * rm.size + np.concatenate([c1, c2]))
         i, j = key // max(rm.size, 1), key % max(rm.size, 1)
         forward, backward = f[i, j], b[j, i]
