@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +24,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
 
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
         api.state.warm_up.join(timeout=SHUTDOWN_WAIT_SECONDS)  # never close the database under a running build
 
     api = FastAPI(title="clustermatch", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    api.add_middleware(ResponseTiming)
     api.state.container = container
     slack_mode = _mount_slack(api, container, settings, slack_app)
     if settings.teams_enabled:
@@ -74,6 +77,35 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
 
 
 SHUTDOWN_WAIT_SECONDS = 30.0
+class ResponseTiming:
+    """Adds ``Server-Timing: app;dur=<ms>`` to every answer and logs slow Slack acks (Slack retries after 3 s).
+
+    A plain ASGI middleware (no per-request task), so measuring costs microseconds.
+    """
+
+    SLOW_ACK_MS = 2000.0
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"server-timing", f"app;dur={ms:.1f}".encode())]
+                if ms > self.SLOW_ACK_MS and scope.get("path", "").startswith("/slack/"):
+                    logger.warning("slow Slack ack: %s took %.0f ms", scope.get("path"), ms)
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
+
+
 #: Libraries the real embedder imports when it loads; importing them holds the GIL for seconds.
 MODEL_LIBRARIES = ("torch", "sentence_transformers")
 

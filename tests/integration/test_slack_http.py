@@ -447,6 +447,6 @@ def test_uninstall_retires_the_workspace_accounts(stack: Stack) -> None:
 
 def test_healthz(stack: Stack) -> None:
     resp = stack.server.client.get("/healthz")
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and resp.headers["server-timing"].startswith("app;dur=")
     assert resp.json()["status"] == "ok" and resp.json()["slack"] == "single-workspace"
     assert resp.json()["catalog_ready"] is True
