@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -24,82 +23,36 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import profile_form
 from bot.core.privacy_texts import VISIBILITY_CHOICES
+from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm, account_for
 from bot.slack import texts
 from bot.slack.render import mrkdwn, truncate
 from bot.slack.translate import PLATFORM
-from models.directory import PROVINCES, VISIBILITIES, Organization, Person, PlatformAccount
-from models.repositories import DirectoryRepository
+from models.directory import PROVINCES, Person
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_ID = "profile"
 VALUE = "value"  # the action id of every input in the modal
-#: block id -> (max length, min length when given, multiline)
-FIELDS: dict[str, tuple[int, int, bool]] = {
-    "name": (200, 2, False),
-    "title": (200, 0, False),
-    "affiliation": (300, 0, False),
-    "expertise": (3000, 20, True),
-    "interests": (3000, 0, True),
-    "org_capabilities": (3000, 0, True),
-    "org_needs": (3000, 0, True),
-}
-REQUIRED = ("name", "expertise")
-
-
-@dataclass(frozen=True)
-class ProfileForm:
-    """What the modal shows and returns (plain text, unescaped)."""
-
-    name: str = ""
-    title: str = ""
-    affiliation: str = ""
-    province: str | None = None
-    expertise: str = ""
-    interests: str = ""
-    org_name: str | None = None  # set when the member belongs to an organization row: its texts are editable
-    org_capabilities: str = ""
-    org_needs: str = ""
-    visibility: str | None = "public"  # who can find the member; None (an older modal): leave as stored
-
-
-def _account(session: Session, team_id: str, user_id: str) -> PlatformAccount | None:
-    stmt = select(PlatformAccount).where(
-        PlatformAccount.platform == PLATFORM,
-        PlatformAccount.workspace_id == team_id,
-        PlatformAccount.user_id == user_id,
-    )
-    return session.scalars(stmt).one_or_none()
+_ERRORS = FormErrors(
+    required=texts.ERROR_REQUIRED,
+    too_short=texts.ERROR_TOO_SHORT,
+    too_long=texts.ERROR_TOO_LONG,
+    province=texts.ERROR_REQUIRED,
+)
 
 
 def person_for(session: Session, team_id: str, user_id: str) -> Person | None:
     """The directory person linked to this Slack account, if any."""
-    account = _account(session, team_id, user_id)
+    account = account_for(session, PLATFORM, team_id, user_id)
     return account.person if account is not None else None
 
 
 def load_profile(sessions: sessionmaker[Session], team_id: str, user_id: str) -> ProfileForm:
-    with sessions() as session:
-        person = person_for(session, team_id, user_id)
-        if person is None:
-            return ProfileForm()
-        org = person.organization
-        return ProfileForm(
-            name=person.name,
-            title=person.title or "",
-            affiliation=person.affiliation or "",
-            province=person.province,
-            expertise=person.expertise or "",
-            interests=person.interests or "",
-            org_name=org.name if org is not None else None,
-            org_capabilities=(org.capabilities or "") if org is not None else "",
-            org_needs=(org.needs or "") if org is not None else "",
-            visibility=person.visibility,
-        )
+    return profile_form.load_profile(sessions, PLATFORM, team_id, user_id)
 
 
 def _text_input(block_id: str, label: str, initial: str, *, hint: str | None = None) -> InputBlock:
@@ -205,54 +158,11 @@ def form_from_view(view: dict[str, Any]) -> ProfileForm:
 
 def validate(form: ProfileForm) -> dict[str, str]:
     """``{block_id: message}`` for every field that cannot be saved; empty when all is well."""
-    errors: dict[str, str] = {}
-    for block_id, (max_length, min_length, _) in FIELDS.items():
-        value = getattr(form, block_id)
-        if block_id in REQUIRED and not value:
-            errors[block_id] = texts.ERROR_REQUIRED
-        elif value and len(value) < min_length:
-            errors[block_id] = texts.ERROR_TOO_SHORT.format(n=min_length)
-        elif len(value) > max_length:
-            errors[block_id] = texts.ERROR_TOO_LONG.format(n=max_length)
-    if form.province is not None and form.province not in PROVINCES:
-        errors["province"] = texts.ERROR_REQUIRED
-    if form.visibility is not None and form.visibility not in VISIBILITIES:
-        errors["visibility"] = texts.ERROR_REQUIRED
-    return errors
+    return profile_form.validate(form, _ERRORS)
 
 
 def save_profile(
     sessions: sessionmaker[Session], team_id: str, user_id: str, form: ProfileForm, *, display_name: str | None = None
 ) -> str:
     """Create or update the member's person (and their organization's texts); returns the person's ref."""
-    with sessions.begin() as session:
-        repo = DirectoryRepository(session)
-        account = _account(session, team_id, user_id)
-        person = account.person if account is not None else None
-        external_id = person.external_id if person is not None else f"slack-{team_id}-{user_id}".lower()
-        if person is None:
-            person = repo.get_by_external_id(Person, external_id)
-        values: dict[str, Any] = {
-            "name": form.name,
-            "title": form.title or None,
-            "province": form.province,
-            "expertise": form.expertise,
-            "interests": form.interests,
-        }
-        if form.visibility is not None:
-            values["visibility"] = form.visibility
-        org: Organization | None = person.organization if person is not None else None
-        if org is None:
-            values["affiliation"] = form.affiliation or None
-        person, status = repo.apply(Person, person, external_id, values)
-        if account is None:
-            account = PlatformAccount(platform=PLATFORM, workspace_id=team_id, user_id=user_id,
-                                      display_name=display_name)
-            session.add(account)
-        if account.person is None:
-            account.person = person
-        if org is not None and form.org_name is not None:
-            repo.apply(Organization, org, org.external_id, {"capabilities": form.org_capabilities,
-                                                            "needs": form.org_needs})
-        logger.info("profile %s for slack user %s in %s: %s", external_id, user_id, team_id, status)
-        return f"person:{external_id}"
+    return profile_form.save_profile(sessions, PLATFORM, team_id, user_id, form, display_name=display_name)

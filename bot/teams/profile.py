@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import profile_form
 from bot.core.privacy_texts import VISIBILITY_CHOICES
+from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
 from bot.teams.render import card, literal, submit
 from bot.teams.translate import PLATFORM
-from models.directory import PROVINCES, VISIBILITIES, Organization, Person, PlatformAccount
-from models.repositories import DirectoryRepository
+from models.directory import PROVINCES
 
 logger = logging.getLogger(__name__)
 
@@ -51,63 +51,13 @@ LABELS = {
     "visibility": "Who can find you",
 }
 HINT_VISIBILITY = "Staff only: cluster staff can still suggest introductions. Hidden: you appear nowhere."
-#: input id -> (max length, min length, multiline)
-FIELDS: dict[str, tuple[int, int, bool]] = {
-    "name": (200, 2, False),
-    "title": (200, 0, False),
-    "affiliation": (300, 0, False),
-    "expertise": (3000, 20, True),
-    "interests": (3000, 0, True),
-    "org_capabilities": (3000, 0, True),
-    "org_needs": (3000, 0, True),
-}
-REQUIRED = ("name", "expertise")
-
-
-@dataclass(frozen=True)
-class ProfileForm:
-    """What the card shows and returns (plain text)."""
-
-    name: str = ""
-    title: str = ""
-    affiliation: str = ""
-    province: str | None = None
-    expertise: str = ""
-    interests: str = ""
-    org_name: str | None = None  # set when the member belongs to an organization row: its texts are editable
-    org_capabilities: str = ""
-    org_needs: str = ""
-    visibility: str | None = "public"  # who can find the member; None: leave as stored
-
-
-def _account(session: Session, tenant_id: str, user_id: str) -> PlatformAccount | None:
-    stmt = select(PlatformAccount).where(
-        PlatformAccount.platform == PLATFORM,
-        PlatformAccount.workspace_id == tenant_id,
-        PlatformAccount.user_id == user_id,
-    )
-    return session.scalars(stmt).one_or_none()
+_ERRORS = FormErrors(
+    required=ERROR_REQUIRED, too_short=ERROR_TOO_SHORT, too_long=ERROR_TOO_LONG, province=ERROR_PROVINCE
+)
 
 
 def load_profile(sessions: sessionmaker[Session], tenant_id: str, user_id: str) -> ProfileForm:
-    with sessions() as session:
-        account = _account(session, tenant_id, user_id)
-        person = account.person if account is not None else None
-        if person is None:
-            return ProfileForm()
-        org = person.organization
-        return ProfileForm(
-            name=person.name,
-            title=person.title or "",
-            affiliation=person.affiliation or "",
-            province=person.province,
-            expertise=person.expertise or "",
-            interests=person.interests or "",
-            org_name=org.name if org is not None else None,
-            org_capabilities=(org.capabilities or "") if org is not None else "",
-            org_needs=(org.needs or "") if org is not None else "",
-            visibility=person.visibility,
-        )
+    return profile_form.load_profile(sessions, PLATFORM, tenant_id, user_id)
 
 
 def form_from_value(value: dict[str, Any], current: ProfileForm) -> ProfileForm:
@@ -120,59 +70,14 @@ def form_from_value(value: dict[str, Any], current: ProfileForm) -> ProfileForm:
 
 def validate(form: ProfileForm) -> dict[str, str]:
     """``{input id: message}`` for every field that cannot be saved; empty when all is well."""
-    errors: dict[str, str] = {}
-    for key, (max_length, min_length, _) in FIELDS.items():
-        value = getattr(form, key)
-        if key in REQUIRED and not value:
-            errors[key] = ERROR_REQUIRED
-        elif value and len(value) < min_length:
-            errors[key] = ERROR_TOO_SHORT.format(n=min_length)
-        elif len(value) > max_length:
-            errors[key] = ERROR_TOO_LONG.format(n=max_length)
-    if form.province is not None and form.province not in PROVINCES:
-        errors["province"] = ERROR_PROVINCE
-    if form.visibility is not None and form.visibility not in VISIBILITIES:
-        errors["visibility"] = ERROR_REQUIRED
-    return errors
+    return profile_form.validate(form, _ERRORS)
 
 
 def save_profile(
     sessions: sessionmaker[Session], tenant_id: str, user_id: str, form: ProfileForm, *, display_name: str | None = None
 ) -> str:
     """Create or update the member's person (and their organization's texts); returns the person's ref."""
-    with sessions.begin() as session:
-        repo = DirectoryRepository(session)
-        account = _account(session, tenant_id, user_id)
-        person = account.person if account is not None else None
-        external_id = person.external_id if person is not None else f"teams-{tenant_id}-{user_id}".lower()
-        if person is None:
-            person = repo.get_by_external_id(Person, external_id)
-        values: dict[str, Any] = {
-            "name": form.name,
-            "title": form.title or None,
-            "province": form.province,
-            "expertise": form.expertise,
-            "interests": form.interests,
-        }
-        if form.visibility is not None:
-            values["visibility"] = form.visibility
-        org: Organization | None = person.organization if person is not None else None
-        if org is None:
-            values["affiliation"] = form.affiliation or None
-        person, status = repo.apply(Person, person, external_id, values)
-        if account is None:
-            account = PlatformAccount(
-                platform=PLATFORM, workspace_id=tenant_id, user_id=user_id, display_name=display_name
-            )
-            session.add(account)
-        if account.person is None:
-            account.person = person
-        if org is not None:
-            repo.apply(
-                Organization, org, org.external_id, {"capabilities": form.org_capabilities, "needs": form.org_needs}
-            )
-        logger.info("profile %s for a teams member in %s: %s", external_id, tenant_id, status)
-        return f"person:{external_id}"
+    return profile_form.save_profile(sessions, PLATFORM, tenant_id, user_id, form, display_name=display_name)
 
 
 def _text_input(key: str, value: str, error: str | None) -> list[dict[str, Any]]:
