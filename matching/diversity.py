@@ -68,6 +68,6 @@ def item_centroids(vectors: np.ndarray, offsets: np.ndarray, items: np.ndarray) 
     for j, i in enumerate(items):
         s, e = offsets[i], offsets[i + 1]
         if e > s:
-            v = vectors[s:e].mean(axis=0)
+            v = np.asarray(vectors[s:e], dtype=np.float32).mean(axis=0)  # float16 storage: sum in float32
             out[j] = v / max(float(np.linalg.norm(v)), 1e-12)
     return out

@@ -25,6 +25,7 @@ from matching.hits import Hit, check_choice, flatten_groups
 from matching.lexical import LexicalIndex
 from matching.query import strip_request_frame
 from matching.scoring import item_rows, pool_argmax, pool_max, pool_top2, reciprocal, rocchio
+from matching.vecstore import DTYPES, as_stored, dot, take
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         ``prf_docs`` fused items by ``prf_weight`` (0 docs disables it), then the channels are fused again.
     prf_pool : int
         The feedback pass re-scores only the first pass's top ``prf_pool`` dense items (and the candidates).
+    vector_dtype : {"float16", "float32"}
+        How snippet and need vectors are held (``matching.vecstore``): float16 halves the memory of a large
+        directory; products are still summed in float32.
     """
 
     def __init__(
@@ -89,6 +93,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         prf_docs: int = 3,
         prf_weight: float = 1.0,
         prf_pool: int = 1000,
+        vector_dtype: str = "float16",
     ) -> None:
         self.embedder = embedder
         self.fusion = fusion
@@ -108,11 +113,13 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.prf_docs = prf_docs
         self.prf_weight = prf_weight
         self.prf_pool = prf_pool
+        self.vector_dtype = vector_dtype
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
         check_choice("fusion", self.fusion, FUSIONS)
         check_choice("pooling", self.pooling, POOLINGS)
+        check_choice("vector_dtype", self.vector_dtype, DTYPES)
         for name in ("alpha", "mmr_lambda", "mmr_kind_weight", "top2_weight"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
@@ -127,7 +134,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             vecs = np.asarray(given)
             if vecs.ndim != 2 or vecs.shape[0] != len(texts):
                 raise ValueError(f"{what} must have shape ({len(texts)}, dim) (one row per snippet); got {vecs.shape}")
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        return as_stored(vecs, self.vector_dtype)
 
     def fit(
         self,
@@ -200,7 +207,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         return self.embedder.encode([query])[0]
 
     def _dense(self, q: np.ndarray, engine: bool) -> tuple[np.ndarray, np.ndarray]:
-        sims = self.snippet_vectors_ @ np.asarray(q, dtype=np.float32)
+        sims = dot(self.snippet_vectors_, q)
         if engine and self.pooling == "top2":
             best, second = pool_top2(sims, self.offsets_, empty=-np.inf)
             return (1.0 - self.top2_weight) * best + self.top2_weight * second, sims
@@ -302,7 +309,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         if self.pooling == "top2":
             return self._dense(q, True)
         rows, sub_offsets = item_rows(self.offsets_, pool)
-        sub = self.snippet_vectors_[rows] @ q
+        sub = take(self.snippet_vectors_, rows) @ q
         sims = np.full(self.snippet_vectors_.shape[0], -np.inf, dtype=np.float32)
         sims[rows] = sub
         dense = np.full(self.n_items_, -np.inf, dtype=np.float32)
@@ -312,7 +319,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""
         best = self.offsets_[top] + pool_argmax(sims, self.offsets_, top)
-        return rocchio(q, self.snippet_vectors_[best], self.prf_weight)
+        return rocchio(q, take(self.snippet_vectors_, best), self.prf_weight)
 
     def _reciprocity(
         self, final: np.ndarray, cand: np.ndarray, channels: dict[str, np.ndarray], asker_offer: str
@@ -320,7 +327,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         """Scale each candidate that states needs by ``hm(fwd, rev) / fwd`` (its fused score then follows
         the harmonic mean of both directions' cosines); items without needs keep their score."""
         offer = self.encode_query(asker_offer)
-        rev = pool_max(self.need_vectors_ @ offer, self.need_offsets_)[cand]
+        rev = pool_max(dot(self.need_vectors_, offer), self.need_offsets_)[cand]
         fwd = np.clip(channels["dense"][cand], 1e-6, 1.0)
         factor = np.where(self.has_needs_[cand], reciprocal(fwd, rev) / fwd, 1.0)
         channels["reciprocity"] = np.zeros(self.n_items_, dtype=np.float32)

@@ -30,6 +30,7 @@ from bot.core.importer import import_files
 from bot.demo import demo_files
 from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
 from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from matching.vecstore import take
 from models.db import make_engine, migrate, session_factory
 from models.repositories import DirectoryRepository
 
@@ -96,7 +97,7 @@ def run_bench(
     n_demo = len(base.profiles)
     seed = seed_rows(demo_sessions)
     texts = list(base.matcher.snippets_)
-    scale = ScaleEmbedder.from_snippets(embedder.model_id, texts, base.matcher.snippet_vectors_)
+    scale = ScaleEmbedder.from_snippets(embedder.model_id, texts, take(base.matcher.snippet_vectors_, slice(None)))
     result: dict[str, Any] = {
         "index": {"cold_per_s": round(n_demo / cold_s, 1), "cold_profiles": n_demo, "cold_seconds": round(cold_s, 2)},
         "query_ms": {},

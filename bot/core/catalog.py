@@ -386,7 +386,7 @@ class Catalog:
         vecs = snap.matcher.snippet_vectors_
         out = np.zeros((len(items), vecs.shape[1]), dtype=np.float32)
         for row, i in enumerate(items):
-            v = vecs[offsets[i] : offsets[i + 1]].mean(axis=0)
+            v = np.asarray(vecs[offsets[i] : offsets[i + 1]], dtype=np.float32).mean(axis=0)
             out[row] = v / max(float(np.linalg.norm(v)), 1e-12)
         return out
 

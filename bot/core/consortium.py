@@ -24,6 +24,7 @@ from bot.core.feedback import ActivityRepository
 from bot.core.messages import REQUEST_INTRO, SAVE, IncomingMessage, Reply, Section, Suggestion
 from matching.consortium import DEFAULT_SLOTS, propose_consortia
 from matching.evidence import split_evidence
+from matching.vecstore import dot, take
 from models.directory import Organization
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def _challenge(catalog: Catalog, snap: Snapshot, text: str) -> tuple[str, np.nda
     if found is not None and found.ref in snap.index_of and found.kind in ("funding_stream", "need"):
         i = snap.index_of[found.ref]
         offsets = snap.matcher.offsets_
-        return found.title, snap.matcher.snippet_vectors_[offsets[i]:offsets[i + 1]]
+        return found.title, take(snap.matcher.snippet_vectors_, slice(offsets[i], offsets[i + 1]))
     aspects = split_evidence(text, 40) or [text]
     return text, np.asarray(catalog.embedder.encode(aspects), dtype=np.float32)
 
@@ -77,7 +78,7 @@ def propose(catalog: Catalog, sessions: sessionmaker[Session], incoming: Incomin
             slots[slot] = replace(slots[slot], kinds=(ASKER_KIND,))
     offsets, vectors = snap.matcher.offsets_, snap.matcher.snippet_vectors_
     unit = challenge / np.maximum(np.linalg.norm(challenge, axis=1, keepdims=True), 1e-12)
-    best = np.maximum.reduceat((vectors @ unit.T).max(axis=1), offsets[:-1]) if len(kinds) else np.zeros(0)
+    best = np.maximum.reduceat(dot(vectors, unit.T).max(axis=1), offsets[:-1]) if len(kinds) else np.zeros(0)
     keep: list[int] = []
     for kind in role_kinds:
         pool = [i for i, k in enumerate(kinds) if k == kind and snap.profiles[i].ref != own_org
@@ -97,7 +98,8 @@ def propose(catalog: Catalog, sessions: sessionmaker[Session], incoming: Incomin
     rows = [np.arange(offsets[i], offsets[i + 1]) for i in keep]
     owner = np.concatenate([np.full(r.size, k) for k, r in enumerate(rows)]) if rows else np.zeros(0, np.int64)
     flat = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    teams = propose_consortia(unit, vectors[flat], owner.astype(np.int64), member_kinds, groups=np.asarray(groups),
+    teams = propose_consortia(unit, take(vectors, flat), owner.astype(np.int64), member_kinds,
+                              groups=np.asarray(groups),
                               competitors=np.asarray(rivals, dtype=np.int64).reshape(-1, 2),
                               slots=slots, n_teams=n_teams, min_relevance=MIN_RELEVANCE) if rows else []
     if not teams:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.catalog import Catalog, Snapshot
+from matching.vecstore import take
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def best_offer(snap: Snapshot, need_items: Sequence[int], offer_items: Sequence[
     needs, offers = _need_rows(snap, need_items), _offer_rows(snap, offer_items)
     if needs.size == 0 or offers.size == 0:
         return None
-    sims = snap.matcher.need_vectors_[needs] @ snap.matcher.snippet_vectors_[offers].T
+    sims = take(snap.matcher.need_vectors_, needs) @ take(snap.matcher.snippet_vectors_, offers).T
     _, col = np.unravel_index(int(np.argmax(sims)), sims.shape)
     return str(snap.matcher.snippets_[int(offers[col])]), float(sims.max())
 

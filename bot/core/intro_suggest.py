@@ -26,6 +26,7 @@ from bot.core.intro_prefs import is_paused
 from bot.core.intro_store import IntroRepository
 from matching.assign import match_members
 from matching.reciprocal import candidate_edges
+from matching.vecstore import take
 from models.directory import Organization, Person, PlatformAccount
 from models.intros import ACCEPTED, AWAITING_STAFF, DECLINED, PENDING, IntroBatch, Introduction, IntroSuggestion
 
@@ -205,8 +206,8 @@ def suggest(service: IntroService, *, capacity: int | None = None, threshold: fl
     run = Run(n, [], None, None, "no members", "none", 0.0, capacity, threshold, mode)
     if n < 2:
         return _store(service, run, created_by, now) if store else run
-    need_v = snap.matcher.need_vectors_[m.need_rows]
-    offer_v = snap.matcher.snippet_vectors_[m.offer_rows]
+    need_v = take(snap.matcher.need_vectors_, m.need_rows)
+    offer_v = take(snap.matcher.snippet_vectors_, m.offer_rows)
     e = candidate_edges(need_v, m.need_owner, offer_v, m.offer_owner, n_members=n, k=top_k, groups=m.groups,
                         one_way_weight=one_way_weight)
     score = e.score.copy()
