@@ -59,20 +59,21 @@ def bootstrap(
 
 def _wire_services(container: Container) -> None:
     """Each feature registers its services here (directory index, ask, introductions, digests, ...)."""
+    from bot.core.ann_pool import AnnPool
     from bot.core.ask import AskService
     from bot.core.catalog import Catalog
+    from bot.core.vector_search import build_vector_search
 
-    catalog = Catalog(container.sessions, container.embedder)
+    # container.vector_search: owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
+    vectors = build_vector_search(container.settings, container.engine)
+    container.services["vector_search"] = vectors
+    ann = AnnPool(vectors, container.sessions) if vectors.backend == "pgvector" else None
+    catalog = Catalog(container.sessions, container.embedder, ann=ann)
     ask_service = AskService(sessions=container.sessions, catalog=catalog, services=container.services)
     container.services["catalog"] = catalog  # container.catalog.start_warm_up() when the app starts
     container.services["ask_service"] = ask_service
     container.services["ask"] = ask_service.ask  # container.ask(IncomingMessage) -> Reply
     container.services["act"] = ask_service.act  # container.act(ActionRequest) -> Reply
-
-    from bot.core.vector_search import build_vector_search
-
-    # container.vector_search: owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
-    container.services["vector_search"] = build_vector_search(container.settings, container.engine)
 
     from bot.core.digest_service import DigestService
 
@@ -100,7 +101,6 @@ def _wire_services(container: Container) -> None:
     from bot.slack.privacy import home_section as privacy_home_section
 
     # container.privacy: members' data download, forget requests, profile visibility (audited)
-    vectors = container.services["vector_search"]
     container.services["privacy"] = PrivacyService(
         sessions=container.sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None
     )

@@ -224,6 +224,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         method: str = "engine",
         query_vector: np.ndarray | None = None,
         explain: bool = True,
+        dense_pool: np.ndarray | None = None,
     ) -> list[Hit]:
         """Best ``k`` items for ``query``, best first.
 
@@ -242,6 +243,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             Precomputed ``encode_query(query_text(query, method))`` (batch evaluation).
         explain : bool
             Compute ``shared_terms`` (evaluation runs skip them).
+        dense_pool : int ndarray, optional
+            Items an approximate nearest-neighbour index (pgvector HNSW) found for the question: the dense
+            channel scores only these, exactly, instead of every snippet.
 
         Returns
         -------
@@ -264,7 +268,13 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         sims = None
         if method != "lexical":
             q = self.encode_query(subject) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
-            channels["dense"], sims = self._dense(q, method == "engine")
+            if dense_pool is None:
+                channels["dense"], sims = self._dense(q, method == "engine")
+            else:  # exact cosines for the index's items and the lexical candidates, so every candidate has both
+                pool = np.asarray(dense_pool, dtype=np.int64)
+                if "lexical" in channels:
+                    pool = np.union1d(pool, self._lexical_top(channels["lexical"], allowed, max(self.candidates, k)))
+                channels["dense"], sims = self._rescore(q, np.unique(pool))
         n_cand = max(self.candidates, k)
         cand, final = self._fuse(channels, allowed, n_cand, method)
         if method == "engine" and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
@@ -287,10 +297,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         """Candidates (top ``n_cand`` of each channel, allowed only) and their scores, unordered."""
         lex_rank = dense_rank = np.zeros(0, dtype=np.int64)
         if "lexical" in channels:
-            lex = np.where(channels["lexical"] > 0, channels["lexical"], -np.inf)
-            if allowed is not None:
-                lex[~allowed] = -np.inf
-            lex_rank = top_k(lex, n_cand)
+            lex_rank = self._lexical_top(channels["lexical"], allowed, n_cand)
         if "dense" in channels:
             dense = channels["dense"] if allowed is None else np.where(allowed, channels["dense"], -np.inf)
             dense_rank = top_k(dense, n_cand)
@@ -302,6 +309,14 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         if method == "hybrid" or self.fusion == "rrf":
             return cand, rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
         return cand, convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
+
+    @staticmethod
+    def _lexical_top(scores: np.ndarray, allowed: np.ndarray | None, n: int) -> np.ndarray:
+        """The ``n`` best allowed items sharing at least one term with the question."""
+        lex = np.where(scores > 0, scores, -np.inf)
+        if allowed is not None:
+            lex[~allowed] = -np.inf
+        return top_k(lex, n)
 
     def _rescore(self, q: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dense channel for ``q`` over the snippets of ``pool`` items only (others ``-inf``): the second,

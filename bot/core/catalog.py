@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.ann_pool import AnnPool
 from bot.core.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.messages import Suggestion
 from bot.core.profiles import Profile, Splitter, load_profiles
@@ -123,8 +124,10 @@ class Catalog:
         matcher_factory: Callable[[Embedder], HybridMatcher] = _default_matcher,
         min_dense: float = 0.2,
         include_staff: bool = True,
+        ann: AnnPool | None = None,
     ) -> None:
         self._sessions = sessions
+        self.ann = ann  # pgvector candidates for the dense channel (VECTOR_BACKEND=pgvector), else exact
         self.include_staff = include_staff  # index staff-only rows too; searches show them to staff only
         self.embedder = embedder
         self.check_interval = check_interval
@@ -261,6 +264,8 @@ class Catalog:
             snap.encoded,
             snap.built_seconds,
         )
+        if self.ann is not None:
+            self.ann.follow(previous, snap)
         return snap
 
     # ------------------------------------------------------------------ lookups
@@ -309,7 +314,13 @@ class Catalog:
         if not text.strip() or not mask.any():
             return []
         asker = snap.by_ref.get(asker_ref) if asker_ref else None
-        hits = snap.matcher.rank(text, k=k, mask=mask, asker_offer=asker.offer if asker else None)
+        q, pool = None, None
+        if self.ann is not None and self.ann.ready_for(snap):
+            q = snap.matcher.encode_query(snap.matcher.query_text(text))
+            pool = self.ann.candidates(snap, q, list(kinds if kinds else DEFAULT_KINDS))
+        hits = snap.matcher.rank(
+            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, query_vector=q, dense_pool=pool
+        )
         return self._suggestions(snap, hits, avoid)
 
     def more_like(

@@ -168,7 +168,7 @@ class PgVectorSearch:
         bulk = len(rows) >= self.bulk_rows and len(rows) >= pg.count_rows(session)
         if bulk:
             pg.drop_hnsw_index(session)
-        pg.insert_rows(session, rows, np.vstack([o.vectors for o in owners]))
+        pg.insert_rows(session, rows, np.vstack([o.vectors for o in owners]).astype(np.float32, copy=False))
         if bulk:
             pg.create_hnsw_index(session, maintenance_work_mem=self.build_memory)
         return len(owners)

@@ -69,3 +69,21 @@ def test_half_precision_matcher_ranks_like_full_precision() -> None:
         b = [h.index for h in full.rank(question, k=10)]
         agree += len(set(a) & set(b))
     assert agree / (40 * 10) >= 0.98  # float16 rounding may swap a near-tie at the cut, nothing more
+
+
+def test_dense_pool_from_an_index_scores_its_items_exactly() -> None:
+    """An approximate index that returned every item gives the exact answer; one that returned nothing still
+    leaves the lexical candidates scored on both channels (no NaN from a missing dense score)."""
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(200)]
+    items = [[" ".join(rng.choice(words, 10)) for _ in range(2)] for _ in range(300)]
+    matcher = HybridMatcher(HashingEmbedder(64)).fit(items)
+    everyone = np.arange(300)
+    for _ in range(10):
+        question = " ".join(rng.choice(words, 4))
+        exact = matcher.rank(question, k=10)
+        pooled = matcher.rank(question, k=10, dense_pool=everyone)
+        assert [h.index for h in pooled] == [h.index for h in exact]
+        lexical_only = matcher.rank(question, k=10, dense_pool=np.zeros(0, dtype=np.int64))
+        assert lexical_only and all(np.isfinite(h.score) for h in lexical_only)
+        assert all(np.isfinite(h.channel_scores["dense"]) for h in lexical_only)
