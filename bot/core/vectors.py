@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.embeddings import Embedder
+from matching.vecstore import as_stored
 from models.directory import EmbeddingCache
 from models.repositories import DirectoryRepository, content_hash
 
@@ -87,11 +88,15 @@ class VectorSource:
         missing = {hashes[i]: int(i) for i in first if not filled[i]}
 
         from_cache = 0
+        rows_read: list[int] = []
+        vecs_read: list[np.ndarray] = []
         for h, vec in _cached(sessions, list(missing), embedder.model_id):
             if vec.shape[0] == embedder.dim:
-                matrix[missing[h]] = vec
-                filled[missing[h]] = True
-                from_cache += 1
+                rows_read.append(missing[h])
+                vecs_read.append(vec)
+            if len(rows_read) == DB_CHUNK:  # one cast to the storage dtype per chunk, not per row
+                from_cache += _put(matrix, filled, rows_read, vecs_read)
+        from_cache += _put(matrix, filled, rows_read, vecs_read)
 
         todo = [h for h, i in missing.items() if not filled[i]]
         if todo:
@@ -101,6 +106,17 @@ class VectorSource:
         if dup.any():  # repeated texts: copy from their first occurrence
             matrix[dup] = matrix[first[np.searchsorted(unique, keys[dup])]]
         return cls(matrix=matrix, keys=keys, model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache)
+
+
+def _put(matrix: np.ndarray, filled: np.ndarray, rows: list[int], vecs: list[np.ndarray]) -> int:
+    """Write a chunk of cached vectors into ``matrix`` and empty the chunk; returns how many."""
+    count = len(rows)
+    if count:
+        matrix[rows] = as_stored(np.stack(vecs), STORAGE)
+        filled[rows] = True
+        rows.clear()
+        vecs.clear()
+    return count
 
 
 def _cached(sessions: sessionmaker[Session], keys: list[str], model_id: str) -> Iterator[tuple[str, np.ndarray]]:
