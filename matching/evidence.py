@@ -12,16 +12,15 @@ __all__ = ["split_evidence", "item_snippets"]
 
 # A sentence ends at . ! ? or ; followed by space, or at a line break (bullet lists, CSV cells).
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
-_WORD = re.compile(r"\S+")
+# Words are runs of non-space characters: ``str.split()`` and ``re`` agree on what a space is for every code point.
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return [t for s in _SENTENCE_END.split(text) if (t := s.strip())]
 
 
-def _chunk_words(sentence: str, max_words: int) -> list[str]:
-    """Cut one over-long sentence into pieces of ``max_words`` words (no sentence boundary to respect)."""
-    words = _WORD.findall(sentence)
+def _chunk_words(words: list[str], max_words: int) -> list[str]:
+    """Cut one over-long sentence's words into pieces of ``max_words`` words (no sentence boundary to respect)."""
     return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
 
 
@@ -45,18 +44,25 @@ def split_evidence(text: str, max_words: int = 180) -> list[str]:
     """
     if max_words < 1:
         raise ValueError(f"max_words must be >= 1, got {max_words}")
-    if not text or not text.strip():
+    words = text.split() if text else []
+    if not words:
         return []
+    if len(words) <= max_words:
+        # Everything fits one snippet: the sentences joined by single spaces, i.e. the text with each sentence
+        # break (a whitespace run) turned into one space. A text already spaced that way is its own snippet.
+        text = text.strip()
+        return [text if " ".join(words) == text else _SENTENCE_END.sub(" ", text)]
     snippets: list[str] = []
     current: list[str] = []
     current_words = 0
     for sentence in _sentences(text):
-        n = len(_WORD.findall(sentence))
+        sentence_words = sentence.split()
+        n = len(sentence_words)
         if n > max_words:
             if current:
                 snippets.append(" ".join(current))
                 current, current_words = [], 0
-            snippets.extend(_chunk_words(sentence, max_words))
+            snippets.extend(_chunk_words(sentence_words, max_words))
             continue
         if current and current_words + n > max_words:
             snippets.append(" ".join(current))
