@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint bench bench-pgvector eval dev-benchmarks clean
+.PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: $(STAMP)
 
 bench-pgvector: $(STAMP)
 	$(BIN)/python scripts/bench_pgvector.py --profiles 100000 --torch-threads 1
+
+bench-catalog-pgvector: $(STAMP)
+	$(BIN)/python scripts/bench_catalog_pgvector.py --profiles 100000 --torch-threads 1
 
 dev-benchmarks: $(STAMP)
 	$(BIN)/python scripts/dev_benchmarks.py
