@@ -1,27 +1,64 @@
-"""Lexical channel: BM25 (bm25s) over whole items, with weighted query terms for expansion."""
+"""Lexical channel: BM25 over whole items, with weighted query terms for expansion.
+
+The index has bm25s's layout (Lucene BM25, one sparse column of precomputed (term, document) contributions per
+term, so a query costs one slice per query term), but it is built here in one vectorised scipy/numpy pass:
+bm25s's builder loops over documents in Python (about 2.6 s of a 100k-profile rebuild, against ~0.1 s here).
+The tests build the same corpora with ``bm25s.BM25(method="lucene")`` and require the same idf and scores.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
 
-import bm25s
 import numpy as np
+import scipy.sparse as sp
 
-from matching.text import analyze
+from matching.text import analyze, corpus_term_ids
 
 logger = logging.getLogger(__name__)
-# bm25s sets its own logger to DEBUG at import, which would print index-building chatter through any handler.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 __all__ = ["LexicalIndex"]
+
+_BLOCK = 1 << 18
+
+
+def _bm25_columns(
+    ids: np.ndarray, lengths: np.ndarray, n_vocab: int, k1: float, b: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSC ``(data, indices, indptr)`` of the (document, term) BM25 contributions, as bm25s's "lucene" builds it.
+
+    scipy does the counting in C: the token stream as a CSR matrix with one entry per token, summed duplicates
+    (term frequencies), converted to CSC (columns by term, rows ascending). The arithmetic then follows bm25s
+    step for step (float64 idf and tf component, float32 idf factor, float32 result), so the contributions are
+    the same numbers. ``ids`` is reordered in place.
+    """
+    n_docs = lengths.size
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    tokens = sp.csr_matrix((np.ones(ids.size, dtype=np.float32), ids, indptr), shape=(n_docs, n_vocab), copy=False)
+    tokens.sum_duplicates()
+    counts = tokens.tocsc()
+    del tokens
+    df = np.diff(counts.indptr)
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    term_idf = np.repeat(idf, df)
+    norm = k1 * ((1 - b) + b * lengths / lengths.mean())
+    data, rows = counts.data, counts.indices  # data: float32 term frequencies, overwritten by contributions
+    for start in range(0, data.size, _BLOCK):  # float64 temporaries for one block at a time
+        block = slice(start, start + _BLOCK)
+        tf = data[block].astype(np.float64)
+        tf /= norm[rows[block]] + tf
+        tf *= term_idf[block]
+        data[block] = tf
+    return data, rows.astype(np.int32, copy=False), counts.indptr.astype(np.int64)
 
 
 class LexicalIndex:
     """BM25 over one document per item; scores every item for a bag of weighted terms in one pass.
 
-    bm25s precomputes each (term, document) BM25 contribution as a sparse column per term, so a query
-    costs one slice per query term, never a loop over documents.
+    Each (term, document) BM25 contribution is precomputed as a sparse column per term, so a query costs one
+    slice per query term, never a loop over documents.
 
     Args:
         k1, b: BM25 parameters (Lucene variant).
@@ -35,22 +72,19 @@ class LexicalIndex:
 
     def fit(self, documents: Iterable[str]) -> LexicalIndex:
         """Index ``documents`` (one string per item; a generator keeps only the token ids in memory)."""
-        vocab: dict[str, int] = {}
-        ids: list[list[int]] = []
-        for doc in documents:
-            ids.append([vocab.setdefault(t, len(vocab)) for t in analyze(doc, stemming=self.stemming)])
+        vocab, ids, lengths = corpus_term_ids(documents, stemming=self.stemming)
         self.vocab_ = vocab
-        self.n_docs_ = len(ids)
-        lengths = np.fromiter((len(d) for d in ids), dtype=np.int64, count=len(ids))
-        flat = np.fromiter((t for d in ids for t in set(d)), dtype=np.int64)
-        df = np.bincount(flat, minlength=len(vocab)).astype(np.float32)
+        self.n_docs_ = int(lengths.size)
+        self.doc_lengths_ = lengths
+        if vocab:
+            self._data, self._indices, self._indptr = _bm25_columns(ids, lengths, len(vocab), self.k1, self.b)
+        else:
+            self._data = np.zeros(0, dtype=np.float32)
+            self._indices = np.zeros(0, dtype=np.int32)
+            self._indptr = np.zeros(1, dtype=np.int64)
+        df = np.diff(self._indptr).astype(np.float32)
         #: Robertson-Sparck Jones IDF (the one bm25s uses for "lucene"), per vocabulary id; >0 always.
         self.idf_ = np.log(1.0 + (self.n_docs_ - df + 0.5) / (df + 0.5)).astype(np.float32)
-        self.doc_lengths_ = lengths
-        retriever = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
-        if vocab:
-            retriever.index((ids, dict(vocab)), show_progress=False)
-        self._retriever = retriever
         return self
 
     def idf(self, term: str) -> float:
@@ -70,10 +104,7 @@ class LexicalIndex:
     def score(self, terms: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every item for weighted analysed terms: shape ``(n_docs,)`` float32."""
         out = np.zeros(self.n_docs_, dtype=np.float32)
-        if not self.vocab_:
-            return out
-        mat = self._retriever.scores
-        data, indices, indptr = mat["data"], mat["indices"], mat["indptr"]
+        data, indices, indptr = self._data, self._indices, self._indptr
         for term, w in terms.items():
             i = self.vocab_.get(term)
             if i is None or w == 0.0:

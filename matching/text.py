@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["STOP_WORDS", "words", "analyze", "stem"]
+__all__ = ["STOP_WORDS", "words", "analyze", "analyze_many", "stem", "corpus_term_ids"]
 
 # Words of two or more characters, or a digit-letter mix like "3d" / "5-axis" pieces; lower-cased first.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -37,8 +38,97 @@ def words(text: str) -> list[str]:
 def analyze(text: str, *, stemming: bool = True) -> list[str]:
     """Index terms of ``text``: lower-cased words, stop words removed, optionally stemmed."""
     toks = [w for w in words(text) if w not in STOP_WORDS]
-    return [stem(w) for w in toks] if stemming else toks
+    return list(map(stem, toks)) if stemming else toks
 
 
 def analyze_many(texts: Iterable[str], *, stemming: bool = True) -> list[list[str]]:
     return [analyze(t, stemming=stemming) for t in texts]
+
+
+# ASCII fast path of ``words``: ASCII letters lower-cased, everything but [a-z0-9_] (ASCII ``\w``) made a space,
+# so ``bytes.split()`` yields the maximal word runs, i.e. the matches of ``_TOKEN`` plus one-letter runs.
+_ASCII_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or 48 <= c <= 57 or c == 95 else 32 for c in range(256)
+)
+_CHUNK = 1 << 18
+
+
+class _TermIds(dict[str, int]):
+    """Surface word -> vocabulary id of its term (-1 for a stop word); each distinct word is analysed once.
+
+    A hit is a C-level dict lookup (``map(ids.__getitem__, tokens)``); only a word never seen before reaches
+    ``__missing__``, which applies exactly the rules of :func:`analyze` and numbers new terms in first-seen order.
+    """
+
+    def __init__(self, *, stemming: bool) -> None:
+        super().__init__()
+        self.vocab: dict[str, int] = {}
+        self.stemming = stemming
+
+    def __missing__(self, word: str) -> int:
+        if word in STOP_WORDS:
+            i = -1
+        else:
+            term = stem(word) if self.stemming else word
+            i = self.vocab.setdefault(term, len(self.vocab))
+        self[word] = i
+        return i
+
+
+class _AsciiTermIds(dict[bytes, int]):
+    """The same mapping keyed by the ASCII bytes of a word; one-letter runs (not words) map to -1."""
+
+    def __init__(self, term_ids: _TermIds) -> None:
+        super().__init__()
+        self.term_ids = term_ids
+
+    def __missing__(self, word: bytes) -> int:
+        i = self.term_ids[word.decode("ascii")] if len(word) > 1 else -1
+        self[word] = i
+        return i
+
+
+def _drop_stop_words(raw: list[int], ends: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The ids >= 0 of a run of documents, and how many each document has (``ends``: its end offset in ``raw``)."""
+    ids = np.array(raw, dtype=np.int32)
+    keep = ids >= 0
+    kept_before = np.zeros(ids.size + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    return ids[keep], np.diff(kept_before[ends], prepend=0)
+
+
+def corpus_term_ids(
+    documents: Iterable[str], *, stemming: bool = True
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """:func:`analyze` over a whole corpus, as vocabulary ids rather than strings.
+
+    Returns ``(vocab, ids, lengths)``: ``ids`` (int32) is ``[vocab[t] for d in documents for t in analyze(d)]``,
+    ``lengths`` (int64) the number of terms of each document, and ``vocab`` numbers terms in first-seen order.
+    This is the indexing hot path, so per token it costs one C-level split and one dict lookup: ASCII documents
+    are split as bytes (several times faster than the regex), stemming and stop words are looked up once per
+    distinct word, and ids are packed into int32 every ~256k tokens, so memory stays at ~4 bytes per term and a
+    generator of documents is never held whole.
+    """
+    term_ids = _TermIds(stemming=stemming)
+    lookup = term_ids.__getitem__
+    ascii_lookup = _AsciiTermIds(term_ids).__getitem__
+    ids: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    raw: list[int] = []
+    ends: list[int] = []
+    for doc in documents:
+        if doc.isascii():
+            raw.extend(map(ascii_lookup, doc.encode("ascii").translate(_ASCII_WORDS).split()))
+        else:
+            raw.extend(map(lookup, words(doc)))
+        ends.append(len(raw))
+        if len(raw) >= _CHUNK:
+            chunk_ids, chunk_lengths = _drop_stop_words(raw, ends)
+            ids.append(chunk_ids)
+            lengths.append(chunk_lengths)
+            raw.clear()
+            ends.clear()
+    chunk_ids, chunk_lengths = _drop_stop_words(raw, ends)
+    ids.append(chunk_ids)
+    lengths.append(chunk_lengths)
+    return term_ids.vocab, np.concatenate(ids), np.concatenate(lengths).astype(np.int64)
