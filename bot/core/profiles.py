@@ -2,18 +2,25 @@
 
 One ``Profile`` per visible organization, person, course, funding stream and open need. Snippets are short
 (a sentence or two) so the best one reads well as the reason a suggestion matched.
+
+The catalog rebuilds every profile whenever the directory changes, at 100k rows, while the previous snapshot
+keeps serving, so loading streams rows (only the columns used, JSON lists read as text and decoded once per
+distinct value), shares repeated small values (languages, kinds, subtitles) and hands back the previous
+``Profile`` object for every row that did not change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import JSON, Text, cast, select
 from sqlalchemy.orm import Session
 
 from bot.core import texts
@@ -25,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 #: Words per evidence snippet: one or two sentences, short enough to quote as a reason.
 SNIPPET_WORDS = 60
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,33 +60,74 @@ class Profile:
 class Splitter:
     """``split_evidence`` with a memory: a rebuild re-splits only texts that changed since the last one.
 
-    Keyed by a 16-byte digest of the text, so the memory holds snippets, not a second copy of every text.
+    A text that is its own single snippet (most of them) is remembered by itself: the key is the snippet the
+    profiles hold anyway. Any other text is keyed by a 16-byte digest, so the memory holds snippets, not a
+    second copy of every text.
     """
 
     def __init__(self, previous: Splitter | None = None) -> None:
         self._old = previous._cache if previous is not None else {}
-        self._cache: dict[bytes, tuple[str, ...]] = {}
+        self._cache: dict[str | bytes, str | tuple[str, ...]] = {}
 
     def __call__(self, *texts_: str | None) -> list[str]:
         out: list[str] = []
         for text in texts_:
             if not text:
                 continue
-            key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-            parts = self._cache.get(key)
+            parts = self._cache.get(text)
             if parts is None:
-                parts = self._old.get(key)
-                if parts is None:
-                    parts = tuple(split_evidence(text, SNIPPET_WORDS))
-                self._cache[key] = parts
+                parts = self._parts(text)
+            if isinstance(parts, str):
+                if parts not in out:
+                    out.append(parts)
+                continue
             for part in parts:
                 if part not in out:
                     out.append(part)
         return out
 
+    def _parts(self, text: str) -> str | tuple[str, ...]:
+        """The snippets of ``text``: a ``str`` when the text is its own single snippet, else a tuple."""
+        parts = self._old.get(text)
+        if isinstance(parts, str):
+            self._cache[parts] = parts  # keep the previous build's string: unchanged profiles share it
+            return parts
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        parts = self._cache.get(key)
+        if parts is None:
+            parts = self._old.get(key)
+            if parts is None:
+                pieces = split_evidence(text, SNIPPET_WORDS)
+                if len(pieces) == 1 and pieces[0] == text:
+                    self._cache[text] = text
+                    return text
+                parts = tuple(pieces)
+            self._cache[key] = parts
+        return parts
+
+    def forget_previous(self) -> None:
+        """Drop the previous build's memory once a load has taken what it needed (texts now gone)."""
+        self._old = {}
+
+
+class _Memo(dict[K, V]):
+    """``memo[key]`` computes ``fn(key)`` once per distinct key: directories repeat a few small values."""
+
+    def __init__(self, fn: Callable[[K], V]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self._fn(key)
+        return value
+
+
+#: Language sets shared by every profile and every build (a directory has a handful of distinct ones).
+_LANGUAGE_SETS: dict[frozenset[str], frozenset[str]] = {}
+
 
 def _join(*parts: str | None, sep: str = " · ") -> str:
-    return sep.join(p for p in parts if p)
+    return sep.join([p for p in parts if p])
 
 
 def _langs(values: Iterable[str] | None) -> frozenset[str]:
@@ -87,7 +138,10 @@ def _langs(values: Iterable[str] | None) -> frozenset[str]:
             out.update({"en", "fr"})
         elif v:
             out.add(v[:2])
-    return frozenset(out)
+    languages = frozenset(out)
+    if len(_LANGUAGE_SETS) < 1024:
+        languages = _LANGUAGE_SETS.setdefault(languages, languages)
+    return languages
 
 
 def _kind_label(kind: str) -> str:
@@ -95,94 +149,187 @@ def _kind_label(kind: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def org_profile(org: Any, needs: Any, split: Splitter) -> Profile:
-    need_texts = split(org.needs, *(f"{n.title}. {n.description}" for n in needs if not n.anonymous))
-    where = _join(org.region, org.province, sep=", ")
-    sectors = f"Sectors: {', '.join(org.sectors)}." if org.sectors else ""
-    return Profile(
-        ref=f"org:{org.external_id}",
-        kind=org.kind,
-        title=org.name,
-        subtitle=_join(_kind_label(org.kind), where),
-        url=org.website,
-        snippets=tuple(split(org.capabilities, org.description, sectors)),
-        needs=tuple(need_texts),
-        offer=_join(org.capabilities, org.description, sep=" "),
-        province=org.province,
-        languages=_langs(org.languages),
-    )
+def _intern(value: str | None) -> str | None:
+    return sys.intern(value) if value else value
 
 
-def person_profile(person: Any, org: Any, split: Splitter) -> Profile:
-    kind = "researcher" if person.role == "researcher" else "person"
-    affiliation = org.name if org is not None else person.affiliation
-    return Profile(
-        ref=f"person:{person.external_id}",
-        kind=kind,
-        title=person.name,
-        subtitle=_join(person.title, affiliation, person.province or (org.province if org else None)),
-        snippets=tuple(split(person.expertise)),
-        needs=tuple(split(person.interests)),
-        offer=_join(person.expertise, org.capabilities if org else None, sep=" "),
-        org_ref=f"org:{org.external_id}" if org is not None else None,
-        province=person.province or (org.province if org else None),
-        languages=_langs(person.languages or (org.languages if org else None)),
-    )
+def _listed(label: str, values: Any) -> str:
+    return f"{label}: {', '.join(values)}." if values else ""
 
 
-def course_profile(course: Any, provider: Any, split: Splitter) -> Profile:
-    provider_name = provider.name if provider is not None else course.provider_name
-    credential = course.credential or course.format
-    skills = f"Skills: {', '.join(course.skills)}." if course.skills else ""
-    return Profile(
-        ref=f"course:{course.external_id}",
-        kind="course",
-        title=course.title,
-        subtitle=_join(provider_name, course.delivery, credential, course.province, course.language.upper()),
-        url=course.url,
-        snippets=tuple(split(course.title, course.description, skills)),
-        org_ref=f"org:{provider.external_id}" if provider is not None else None,
-        province=course.province,
-        languages=_langs([course.language]),
-        delivery=course.delivery,
-        credential=credential,
-    )
+class _Org(NamedTuple):
+    """What people, courses and needs read of their organization."""
+
+    ref: str
+    name: str
+    province: str | None
+    capabilities: str
+    languages: frozenset[str]
+    visibility: str
 
 
-def funding_profile(stream: Any, split: Splitter) -> Profile:
-    amount = f"up to ${stream.max_contribution_cad:,.0f}" if stream.max_contribution_cad else None
-    closes = f"closes {stream.closes_on.isoformat()}" if stream.closes_on else None
-    return Profile(
-        ref=f"funding:{stream.external_id}",
-        kind="funding_stream",
-        title=stream.name,
-        subtitle=_join(_kind_label(stream.kind).replace("_", " "), amount, closes),
-        url=stream.url,
-        snippets=tuple(split(stream.name, stream.description, stream.eligibility)),
-    )
+#: The columns read, in the order each loop below unpacks them.
+_COLUMNS: dict[type[Any], str] = {
+    Organization: "id external_id name kind province region sectors description capabilities needs website "
+    "languages visibility",
+    Person: "external_id name role title organization_id affiliation province expertise interests languages visibility",
+    Course: "external_id title provider_id provider_name description skills format delivery credential language "
+    "province url visibility",
+    FundingStream: "external_id name kind description eligibility closes_on max_contribution_cad url visibility",
+    Need: "external_id organization_id person_id title description anonymous",
+}
 
 
-def need_profile(need: Any, org: Any, split: Splitter) -> Profile:
-    poster = "A member (anonymous)" if need.anonymous or org is None else org.name
-    return Profile(
-        ref=f"need:{need.external_id}",
-        kind="need",
-        title=need.title,
-        subtitle=_join(poster, org.province if org is not None and not need.anonymous else None),
-        snippets=tuple(split(need.title, need.description)),
-        org_ref=f"org:{org.external_id}" if org is not None and not need.anonymous else None,
-        province=org.province if org is not None else None,
-    )
-
-
-def _rows(session: Session, model: type[Any], *where: Any) -> list[Any]:
-    """Plain rows (attribute access by column name): several times faster than ORM objects at 100k rows."""
+def _rows(session: Session, model: type[Any], *where: Any) -> Iterable[Any]:
+    """Rows streamed as plain tuples of ``_COLUMNS[model]``, JSON columns as their text (decoded by the caller)."""
     table = model.__table__
-    return list(session.execute(select(table).where(*where).order_by(table.c.external_id)))
+    columns = [table.c[name] for name in _COLUMNS[model].split()]
+    columns = [cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c for c in columns]
+    stmt = select(*columns).where(*where).order_by(table.c.external_id)
+    return session.execute(stmt, execution_options={"yield_per": 1000})
+
+
+class _Load:
+    """One pass over the directory: organizations first (the others join them in memory), then the rest."""
+
+    def __init__(self, session: Session, split: Splitter, allowed: tuple[str, ...]) -> None:
+        self.session, self.split, self.allowed = session, split, allowed
+        self.orgs: dict[int, _Org] = {}
+        self.decoded: _Memo[str | None, Any] = _Memo(lambda raw: None if raw is None else json.loads(raw))
+        self.langs: _Memo[str | None, frozenset[str]] = _Memo(lambda raw: _langs(self.decoded[raw]))
+        self.listed: _Memo[tuple[str, str | None], str] = _Memo(lambda key: _listed(key[0], self.decoded[key[1]]))
+        self.language_of: _Memo[str, frozenset[str]] = _Memo(lambda language: _langs([language]))
+        self.subtitles: _Memo[tuple[Any, ...], str] = _Memo(lambda parts: _join(*parts))
+        self.org_subtitles: _Memo[tuple[str, str | None, str | None], str] = _Memo(
+            lambda key: _join(_kind_label(key[0]), _join(key[1], key[2], sep=", "))
+        )
+        self.strict: _Memo[tuple[str | None, ...], str] = _Memo(lambda levels: strictest(*levels))
+        table = Person.__table__
+        closed = set(session.scalars(select(table.c.id).where(table.c.visibility != PUBLIC)))
+        self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open") if n[2] not in closed]
+
+    def level(self, own: str, org_id: int | None) -> str:
+        org = self.orgs.get(org_id) if org_id is not None else None
+        return self.strict[own, org.visibility if org is not None else None]
+
+    def organizations(self) -> Iterator[Profile]:
+        needs_by_org: dict[int, list[Any]] = {}
+        for need in self.open_needs:
+            if need[1] is not None:
+                needs_by_org.setdefault(need[1], []).append(need)
+        for row in _rows(self.session, Organization):
+            org_id, ext, name, kind, province, region, sectors, description = row[:8]
+            capabilities, needs, website, languages, visibility = row[8:]
+            province = _intern(province)
+            org = _Org(f"org:{ext}", name, province, capabilities, self.langs[languages], visibility)
+            self.orgs[org_id] = org
+            if (visibility := self.strict[(visibility,)]) not in self.allowed:
+                continue
+            # Its open needs count when they are public, which takes the organization being public.
+            posted = needs_by_org.get(org_id, ()) if visibility == PUBLIC else ()
+            yield Profile(
+                ref=org.ref,
+                kind=sys.intern(kind),
+                title=name,
+                subtitle=self.org_subtitles[kind, region, province],
+                url=website,
+                snippets=tuple(self.split(capabilities, description, self.listed["Sectors", sectors])),
+                needs=tuple(self.split(needs, *(f"{n[3]}. {n[4]}" for n in posted if not n[5]))),
+                offer=_join(capabilities, description, sep=" "),
+                province=province,
+                languages=org.languages,
+                visibility=visibility,
+            )
+
+    def people(self) -> Iterator[Profile]:
+        table = Person.__table__
+        rows = _rows(self.session, Person, table.c.visibility.in_(self.allowed), table.c.role != "staff")
+        for ext, name, role, title, org_id, affiliation, province, expertise, interests, languages, own in rows:
+            if (visibility := self.level(own, org_id)) not in self.allowed:
+                continue
+            org = self.orgs.get(org_id or -1)
+            province = _intern(province) or (org.province if org is not None else None)
+            yield Profile(
+                ref=f"person:{ext}",
+                kind="researcher" if role == "researcher" else "person",
+                title=name,
+                subtitle=self.subtitles[title, org.name if org is not None else affiliation, province],
+                snippets=tuple(self.split(expertise)),
+                needs=tuple(self.split(interests)),
+                offer=_join(expertise, org.capabilities if org is not None else None, sep=" "),
+                org_ref=org.ref if org is not None else None,
+                province=province,
+                languages=org.languages if org is not None and not self.decoded[languages] else self.langs[languages],
+                visibility=visibility,
+            )
+
+    def courses(self) -> Iterator[Profile]:
+        for row in _rows(self.session, Course, Course.__table__.c.visibility.in_(self.allowed)):
+            ext, title, provider_id, provider_name, description, skills, format_, delivery, credential = row[:9]
+            language, province, url, own = row[9:]
+            if (visibility := self.level(own, provider_id)) not in self.allowed:
+                continue
+            provider = self.orgs.get(provider_id or -1)
+            provider_name = provider.name if provider is not None else provider_name
+            credential, province = _intern(credential or format_), _intern(province)
+            yield Profile(
+                ref=f"course:{ext}",
+                kind="course",
+                title=title,
+                subtitle=self.subtitles[provider_name, delivery, credential, province, language.upper()],
+                url=url,
+                snippets=tuple(self.split(title, description, self.listed["Skills", skills])),
+                org_ref=provider.ref if provider is not None else None,
+                province=province,
+                languages=self.language_of[language],
+                delivery=_intern(delivery),
+                credential=credential,
+                visibility=visibility,
+            )
+
+    def funding(self, today: date) -> Iterator[Profile]:
+        rows = _rows(self.session, FundingStream, FundingStream.__table__.c.visibility.in_(self.allowed))
+        for ext, name, kind, description, eligibility, closes_on, max_cad, url, own in rows:
+            if closes_on is None or closes_on >= today:
+                amount = f"up to ${max_cad:,.0f}" if max_cad else None
+                closes = f"closes {closes_on.isoformat()}" if closes_on else None
+                yield Profile(
+                    ref=f"funding:{ext}",
+                    kind="funding_stream",
+                    title=name,
+                    subtitle=self.subtitles[_kind_label(kind).replace("_", " "), amount, closes],
+                    url=url,
+                    snippets=tuple(self.split(name, description, eligibility)),
+                    visibility=self.strict[(own,)],
+                )
+
+    def needs(self) -> Iterator[Profile]:
+        for ext, org_id, _person, title, description, anonymous in self.open_needs:
+            if self.level(PUBLIC, org_id) != PUBLIC:
+                continue
+            org = self.orgs.get(org_id or -1)
+            poster = org if org is not None and not anonymous else None
+            yield Profile(
+                ref=f"need:{ext}",
+                kind="need",
+                title=title,
+                subtitle=self.subtitles[
+                    poster.name if poster is not None else "A member (anonymous)",
+                    poster.province if poster is not None else None,
+                ],
+                snippets=tuple(self.split(title, description)),
+                org_ref=poster.ref if poster is not None else None,
+                province=org.province if org is not None else None,
+            )
 
 
 def load_profiles(
-    session: Session, *, today: date | None = None, split: Splitter | None = None, include_staff: bool = False
+    session: Session,
+    *,
+    today: date | None = None,
+    split: Splitter | None = None,
+    include_staff: bool = False,
+    previous: Mapping[str, Profile] | None = None,
 ) -> list[Profile]:
     """Every profile members may be shown, in a stable order (orgs, people, courses, funding, needs).
 
@@ -190,44 +337,18 @@ def load_profiles(
     profile, so the catalog shows them to staff askers only); hidden rows never. A person or course takes the
     stricter of its own visibility and its organization's; open needs are public when their organization and
     the member who posted them are. Organizations are read once and joined in memory: one query per table.
+
+    ``previous`` (the last build's profiles by ref): a profile equal to its previous one is returned as that
+    very object, so a rebuild holds one copy of what did not change.
     """
     split = split or Splitter()
-    today = today or date.today()
-    allowed = visible_levels(staff=include_staff)
-    all_orgs = {o.id: o for o in _rows(session, Organization)}
-
-    def level(own: str, org_id: int | None) -> str:
-        org = all_orgs.get(org_id) if org_id is not None else None
-        return strictest(own, org.visibility if org is not None else None)
-
-    def marked(profile: Profile, visibility: str) -> Profile:
-        return profile if visibility == PUBLIC else replace(profile, visibility=visibility)
-
-    closed_people = set(session.scalars(select(Person.id).where(Person.visibility != PUBLIC)))
-    needs = [
-        n
-        for n in _rows(session, Need, Need.__table__.c.status == "open")
-        if level(PUBLIC, n.organization_id) == PUBLIC and n.person_id not in closed_people
-    ]
-    needs_by_org: dict[int, list[Any]] = {}
-    for need in needs:
-        if need.organization_id is not None:
-            needs_by_org.setdefault(need.organization_id, []).append(need)
+    load = _Load(session, split, visible_levels(staff=include_staff))
+    old = previous or {}
     profiles: list[Profile] = []
-    for org in all_orgs.values():
-        if (visibility := strictest(org.visibility)) in allowed:
-            profiles.append(marked(org_profile(org, needs_by_org.get(org.id, []), split), visibility))
-    person_rows = _rows(session, Person, Person.__table__.c.visibility.in_(allowed), Person.__table__.c.role != "staff")
-    for person in person_rows:
-        if (visibility := level(person.visibility, person.organization_id)) in allowed:
-            org = all_orgs.get(person.organization_id or -1)
-            profiles.append(marked(person_profile(person, org, split), visibility))
-    for course in _rows(session, Course, Course.__table__.c.visibility.in_(allowed)):
-        if (visibility := level(course.visibility, course.provider_id)) in allowed:
-            profiles.append(marked(course_profile(course, all_orgs.get(course.provider_id or -1), split), visibility))
-    for stream in _rows(session, FundingStream, FundingStream.__table__.c.visibility.in_(allowed)):
-        if stream.closes_on is None or stream.closes_on >= today:
-            profiles.append(marked(funding_profile(stream, split), strictest(stream.visibility)))
-    for need in needs:
-        profiles.append(need_profile(need, all_orgs.get(need.organization_id or -1), split))
+    parts = load.organizations(), load.people(), load.courses(), load.funding(today or date.today()), load.needs()
+    for part in parts:
+        for profile in part:
+            before = old.get(profile.ref)
+            profiles.append(before if before is not None and before == profile else profile)
+    split.forget_previous()
     return profiles
