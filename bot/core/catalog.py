@@ -208,7 +208,10 @@ class Catalog:
         split = Splitter(previous.split if previous is not None else None)
         with self._sessions() as session, session.begin():
             version = DirectoryRepository(session).current_version()
-            everything = load_profiles(session, split=split, include_staff=self.include_staff)
+            everything = load_profiles(  # unchanged profiles come back as the previous objects: one copy in memory
+                session, split=split, include_staff=self.include_staff,
+                previous=previous.by_ref if previous is not None else None,
+            )
         indexed = [p for p in everything if p.snippets]
         content = [(p.kind, p.snippets, p.needs) for p in indexed]
         if previous is not None and not refit and content == previous.content:

@@ -185,3 +185,13 @@ def test_a_reason_never_just_repeats_the_title(seeded, counting_embedder) -> Non
     found = Catalog(seeded, counting_embedder).search("Automation adoption stream", kinds=["funding_stream"])
     assert found[0].ref == "funding:f-auto"
     assert found[0].reason.startswith("Co-investment for manufacturing SMEs")
+
+
+def test_rebuild_keeps_one_copy_of_unchanged_profiles(seeded, counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    catalog = Catalog(seeded, counting_embedder, check_interval=0)
+    before = catalog.snapshot
+    add_org(seeded, "newco", "Cryogenic machining of titanium implants.")
+    after = catalog.snapshot
+    assert after is not before and "org:newco" in after.by_ref
+    kept = [ref for ref in before.by_ref if ref in after.by_ref]
+    assert kept and all(after.by_ref[ref] is before.by_ref[ref] for ref in kept)
