@@ -17,8 +17,11 @@ import numpy as np
 __all__ = ["DTYPES", "as_stored", "dot", "take"]
 
 DTYPES = ("float16", "float32")
-#: Rows widened per step: 4096 x 384 float32 = 6 MB, about one core's share of the cache.
-_BLOCK = 4096
+#: Elements per cast: torch runs an op on its thread pool from 32,768 elements (its ``GRAIN_SIZE``), and a
+#: parallel region costs tens of milliseconds when the other core is busy; below that, one thread, no wait.
+_GRAIN = 32_767
+#: Rows widened and multiplied per step (many small steps keep the block in the L1/L2 cache).
+_BLOCK = 1024
 
 
 def _torch() -> Any:
@@ -69,9 +72,16 @@ def dot(stored: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def _cast_into(out: np.ndarray, src: np.ndarray) -> None:
-    """``out[...] = src`` between float16 and float32, with torch's vectorised cast when available."""
+    """``out[...] = src`` between float16 and float32, with torch's vectorised cast when available, in
+    pieces small enough to stay on the calling thread."""
     torch = _torch()
     if torch is None or src.size == 0:
         out[...] = src
         return
-    torch.from_numpy(out).copy_(torch.from_numpy(np.ascontiguousarray(src)))
+    dst, source = torch.from_numpy(out), torch.from_numpy(np.ascontiguousarray(src))
+    if dst.ndim < 2:
+        dst.copy_(source)
+        return
+    step = max(1, _GRAIN // max(1, int(np.prod(out.shape[1:]))))
+    for start in range(0, out.shape[0], step):
+        dst[start : start + step].copy_(source[start : start + step])

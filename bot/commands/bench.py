@@ -207,7 +207,9 @@ def bench_command(
     if not all(p.is_file() for p in demo_files()):
         console.print("[red]The demo directory files are missing (bot/demo/*.jsonl).[/red]")
         raise typer.Exit(1)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model_path or None, verify=settings.verify_model_sha256)
+    embedder = SentenceTransformerEmbedder(  # the bot's thread setting (TORCH_THREADS), so latencies are the bot's
+        settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
+    )
     embedder.warm_up()
     with tempfile.TemporaryDirectory(prefix="clustermatch-bench-") as tmp:
         result = run_bench(wanted, queries=queries, embedder=embedder, workdir=Path(tmp))
