@@ -89,6 +89,9 @@ def test_bench_figures_on_a_tiny_scale_up(tmp_path: Path) -> None:
         assert 0 < figures["p50"] <= figures["p95"]
     assert result["sizes"]["120"]["profiles"] > result["sizes"]["60"]["profiles"] >= 50
     assert result["sizes"]["120"]["refresh_unchanged_per_s"] > 0 and result["sizes"]["120"]["reindex_per_s"] > 0
+    # a one-profile edit encodes only that profile's new snippets, however large the directory
+    assert 1 <= result["sizes"]["120"]["refresh_after_one_edit_encoded"] <= 3
+    assert result["sizes"]["120"]["refresh_after_one_edit_s"] >= 0
     assert 0 < result["peak_rss_mb_serving"] <= result["peak_rss_mb"]
 
 
