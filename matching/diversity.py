@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from matching.vecstore import Vectors
+
 __all__ = ["mmr", "item_centroids"]
 
 
@@ -58,7 +60,7 @@ def mmr(
     return np.asarray(picked, dtype=np.int64)
 
 
-def item_centroids(vectors: np.ndarray, offsets: np.ndarray, items: np.ndarray) -> np.ndarray:
+def item_centroids(vectors: Vectors, offsets: np.ndarray, items: np.ndarray) -> np.ndarray:
     """Unit mean vector of each of ``items``' snippet rows (zeros for an item without snippets).
 
     Returns:

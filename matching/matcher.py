@@ -25,7 +25,7 @@ from matching.hits import Hit, check_choice, flatten_groups
 from matching.lexical import LexicalIndex
 from matching.query import strip_request_frame
 from matching.scoring import item_rows, pool_argmax, pool_max, pool_top2, reciprocal, rocchio
-from matching.vecstore import DTYPES, as_stored, dot, take
+from matching.vecstore import DTYPES, RowView, Vectors, as_stored, dot, take
 
 logger = logging.getLogger(__name__)
 
@@ -127,12 +127,13 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         if self.candidates < 1 or self.mmr_pool < 1 or self.rrf_k <= 0 or self.expansion_weight < 0:
             raise ValueError("candidates and mmr_pool must be >= 1, rrf_k > 0, expansion_weight >= 0")
 
-    def _vectors(self, texts: list[str], given: np.ndarray | None, what: str) -> np.ndarray:
+    def _vectors(self, texts: list[str], given: Vectors | None, what: str) -> Vectors:
+        vecs: Vectors
         if given is None:
             vecs = self.embedder.encode(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
         else:
-            vecs = np.asarray(given)
-            if vecs.ndim != 2 or vecs.shape[0] != len(texts):
+            vecs = given if isinstance(given, RowView) else np.asarray(given)
+            if len(vecs.shape) != 2 or vecs.shape[0] != len(texts):
                 raise ValueError(f"{what} must have shape ({len(texts)}, dim) (one row per snippet); got {vecs.shape}")
         return as_stored(vecs, self.vector_dtype)
 
@@ -141,9 +142,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         items: Sequence[Sequence[str]],
         *,
         kinds: Sequence[str] | None = None,
-        snippet_vectors: np.ndarray | None = None,
+        snippet_vectors: Vectors | None = None,
         needs: Sequence[Sequence[str]] | None = None,
-        need_vectors: np.ndarray | None = None,
+        need_vectors: Vectors | None = None,
     ) -> HybridMatcher:
         """Index ``items``: ``items[i]`` is item ``i``'s evidence snippets (title/offer first).
 
@@ -151,7 +152,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         ----------
         items : sequence of n_items sequences of str
         kinds : sequence of n_items str, optional (default "organization")
-        snippet_vectors : ndarray of shape (n_snippets, dim), optional
+        snippet_vectors : ndarray of shape (n_snippets, dim), or a ``matching.vecstore.RowView``, optional
             Vectors of all snippets concatenated in item order (cached embeddings); encoded if omitted.
         needs : sequence of n_items sequences of str, optional
             What each item is looking for (reciprocity); may be empty per item.

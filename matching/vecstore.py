@@ -10,11 +10,11 @@ embedding model anyway) and multiplies it with numpy's float32 BLAS: within ~20 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
-__all__ = ["DTYPES", "as_stored", "dot", "take"]
+__all__ = ["DTYPES", "RowView", "Vectors", "as_stored", "dot", "take"]
 
 DTYPES = ("float16", "float32")
 #: Elements per cast: torch runs an op on its thread pool from 32,768 elements (its ``GRAIN_SIZE``), and a
@@ -22,6 +22,36 @@ DTYPES = ("float16", "float32")
 _GRAIN = 32_767
 #: Rows widened and multiplied per step (many small steps keep the block in the L1/L2 cache).
 _BLOCK = 1024
+
+
+class RowView:
+    """Rows ``rows`` of a larger stored matrix, read as one ``(len(rows), dim)`` matrix without copying it.
+
+    A directory index keeps each distinct snippet vector once, in a matrix that later builds append to;
+    each build sees its own snippets, in its own order, through one of these. ``dot`` multiplies the rows
+    the view can reach once and gathers the results; indexing returns float32 copies of the selected rows.
+    """
+
+    def __init__(self, base: np.ndarray, rows: np.ndarray) -> None:
+        self.base = base
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.extent = int(self.rows.max()) + 1 if self.rows.size else 0
+        self.shape: tuple[int, int] = (int(self.rows.shape[0]), int(base.shape[1]))
+        self.dtype = base.dtype
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, index: Any) -> np.ndarray:
+        return take(self.base, self.rows[index])
+
+    def view(self, start: int, stop: int) -> RowView:
+        """Rows ``start:stop`` of this view, still without a copy."""
+        return RowView(self.base, self.rows[start:stop])
+
+
+#: What the matcher accepts and keeps as snippet vectors.
+Vectors = np.ndarray | RowView
 
 
 def _torch() -> Any:
@@ -32,10 +62,19 @@ def _torch() -> Any:
     return torch
 
 
-def as_stored(vectors: np.ndarray, dtype: str = "float16") -> np.ndarray:
-    """``vectors`` as a C-contiguous array of ``dtype`` (no copy when already so)."""
+@overload
+def as_stored(vectors: RowView, dtype: str = ...) -> RowView: ...
+@overload
+def as_stored(vectors: np.ndarray, dtype: str = ...) -> np.ndarray: ...
+def as_stored(vectors: Vectors, dtype: str = "float16") -> Vectors:
+    """``vectors`` as a C-contiguous array of ``dtype`` (no copy when already so; a view over such an
+    array is kept as it is)."""
     if dtype not in DTYPES:
         raise ValueError(f"vector dtype must be one of {DTYPES}; got {dtype!r}")
+    if isinstance(vectors, RowView):
+        if vectors.dtype != np.dtype(dtype):
+            raise ValueError(f"a row view holds {vectors.dtype}, not the requested {dtype}")
+        return vectors
     arr = np.asarray(vectors)
     if arr.dtype == np.float32 and dtype == "float16":
         out = np.empty(arr.shape, dtype=np.float16)
@@ -44,8 +83,10 @@ def as_stored(vectors: np.ndarray, dtype: str = "float16") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.dtype(dtype))
 
 
-def take(stored: np.ndarray, rows: Any) -> np.ndarray:
+def take(stored: Vectors, rows: Any) -> np.ndarray:
     """Rows of ``stored`` as float32 (a gather of a few hundred rows: evidence, feedback, centroids)."""
+    if isinstance(stored, RowView):
+        return take(stored.base, stored.rows[rows])
     picked = stored[rows]
     if picked.dtype == np.float32:
         return picked
@@ -54,9 +95,11 @@ def take(stored: np.ndarray, rows: Any) -> np.ndarray:
     return out
 
 
-def dot(stored: np.ndarray, q: np.ndarray) -> np.ndarray:
+def dot(stored: Vectors, q: np.ndarray) -> np.ndarray:
     """``stored @ q`` in float32: ``q`` of shape ``(dim,)`` or ``(dim, m)``; float16 storage is widened
     block by block, so no full-size float32 copy ever exists."""
+    if isinstance(stored, RowView):
+        return dot(stored.base[: stored.extent], q)[stored.rows]
     q = np.ascontiguousarray(q, dtype=np.float32)
     if stored.dtype == np.float32:
         return np.asarray(stored @ q, dtype=np.float32)

@@ -227,13 +227,12 @@ class Catalog:
                 previous=previous.vectors if previous is not None else None,
                 show_progress=self.show_progress,
             )
-            matrix = vectors.matrix
             matcher = self._matcher_factory(self.embedder).fit(
                 [list(p.snippets) for p in indexed],
                 kinds=[p.kind for p in indexed],
-                snippet_vectors=matrix[: len(snippet_texts)],
+                snippet_vectors=vectors.view(0, len(snippet_texts)),
                 needs=[list(p.needs) for p in indexed],
-                need_vectors=matrix[len(snippet_texts) :],
+                need_vectors=vectors.view(len(snippet_texts), len(snippet_texts) + len(need_texts)),
             )
         members: dict[str, list[int]] = {}
         for i, p in enumerate(indexed):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rich.progress import Progress
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.embeddings import Embedder
-from matching.vecstore import as_stored
+from matching.vecstore import RowView, as_stored
 from models.directory import EmbeddingCache
 from models.repositories import DirectoryRepository, content_hash
 
@@ -30,6 +30,9 @@ PROGRESS_FROM = 200  # show a progress bar when at least this many snippets need
 
 #: How vectors are held in memory (``matching.vecstore``); the cache table keeps float32.
 STORAGE = "float16"
+#: Spare rows a fresh arena gets for later edits: a share of its live rows, plus a fixed margin.
+SPARE_SHARE = 0.10
+SPARE_ROWS = 1024
 
 
 def _keys(hashes: Sequence[str]) -> np.ndarray:
@@ -38,26 +41,61 @@ def _keys(hashes: Sequence[str]) -> np.ndarray:
     return np.array(hashes, dtype="S32") if hashes else np.zeros(0, dtype="S32")
 
 
+class Arena:
+    """Append-only rows of distinct snippet vectors, shared by successive builds.
+
+    A build appends the vectors it lacks to the free tail and reads the rest where they already are, so a
+    one-profile edit costs a few rows, not a second copy of every vector; older snapshots keep reading the
+    rows they know, which are never overwritten. Only the build that holds the catalog's build lock appends.
+    When the spare rows run out (or dead rows pile up), the next build copies its live rows to a new arena.
+    """
+
+    def __init__(self, dim: int, capacity: int) -> None:
+        self.data = np.empty((max(capacity, 1), dim), dtype=STORAGE)
+        self.used = 0
+
+    @property
+    def free(self) -> int:
+        return int(self.data.shape[0]) - self.used
+
+    def append(self, vectors: np.ndarray) -> np.ndarray:
+        """Store ``vectors`` (float32 or float16) in the next rows; returns their row numbers."""
+        n = int(vectors.shape[0])
+        if n > self.free:
+            raise ValueError(f"arena full: {n} rows asked, {self.free} free")
+        self.data[self.used : self.used + n] = as_stored(np.asarray(vectors), STORAGE)
+        rows = np.arange(self.used, self.used + n, dtype=np.int64)
+        self.used += n
+        return rows
+
+
 @dataclass
 class VectorSource:
-    """``matrix[i]`` is the vector of the i-th text of the build; ``rows_of`` finds the rows of hashes."""
+    """The vectors of one build's texts: ``matrix[i]`` is the vector of the i-th text (a view, no copy)."""
 
-    matrix: np.ndarray  # (n_texts, dim), STORAGE dtype, C-contiguous
+    arena: Arena
+    rows: np.ndarray  # (n_texts,) arena row of each text, in text order (equal texts share a row)
     keys: np.ndarray  # (n_texts,) S32 hash prefixes, in text order
+    unique_keys: np.ndarray  # sorted distinct keys
+    unique_rows: np.ndarray  # arena row of each distinct key
     model_id: str
     encoded: int = 0  # texts encoded by this build (0 when nothing changed)
-    from_cache: int = 0  # unique texts read from the embedding cache table
-    _order: np.ndarray | None = None  # argsort of keys, made on first look-up
+    from_cache: int = 0  # distinct texts read from the embedding cache table
+
+    @property
+    def matrix(self) -> RowView:
+        return RowView(self.arena.data, self.rows)
+
+    def view(self, start: int, stop: int) -> RowView:
+        """Texts ``start:stop`` (e.g. the snippets, then the needs) as a matrix view."""
+        return RowView(self.arena.data, self.rows[start:stop])
 
     def rows_of(self, keys: np.ndarray) -> np.ndarray:
-        """Row of each key in this build, -1 where absent."""
-        if self._order is None:
-            self._order = np.argsort(self.keys, kind="stable")
-        if not self.keys.size or not keys.size:
+        """Arena row of each key in this build, -1 where absent."""
+        if not self.unique_keys.size or not keys.size:
             return np.full(keys.shape[0], -1, dtype=np.int64)
-        sorted_keys = self.keys[self._order]
-        pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-        return np.where(sorted_keys[pos] == keys, self._order[pos], -1).astype(np.int64)
+        pos = np.minimum(np.searchsorted(self.unique_keys, keys), self.unique_keys.size - 1)
+        return np.where(self.unique_keys[pos] == keys, self.unique_rows[pos], -1).astype(np.int64)
 
     @classmethod
     def build(
@@ -69,54 +107,55 @@ class VectorSource:
         previous: VectorSource | None = None,
         show_progress: bool = False,
     ) -> VectorSource:
-        n = len(texts)
         hashes = [content_hash(t) for t in texts]
         keys = _keys(hashes)
         reusable = (
-            previous is not None and previous.model_id == embedder.model_id and previous.matrix.shape[1] == embedder.dim
+            previous is not None and previous.model_id == embedder.model_id
+            and previous.arena.data.shape[1] == embedder.dim
         )
         if reusable and previous is not None and np.array_equal(previous.keys, keys):
-            # The same texts in the same order (a forced refit, an edit of untexted fields): share the matrix.
-            return cls(matrix=previous.matrix, keys=previous.keys, model_id=embedder.model_id, _order=previous._order)
-        matrix = np.empty((n, embedder.dim), dtype=STORAGE)
-        filled = np.zeros(n, dtype=bool)
-        if reusable and previous is not None:
-            rows = previous.rows_of(keys)
-            filled = rows >= 0
-            matrix[filled] = previous.matrix[rows[filled]]
-        unique, first = np.unique(keys, return_index=True)  # first occurrence of each text
-        missing = {hashes[i]: int(i) for i in first if not filled[i]}
+            # The same texts in the same order (a forced refit, an edit of untexted fields): share everything.
+            return replace(previous, encoded=0, from_cache=0)
+        unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        rows = previous.rows_of(unique) if reusable and previous is not None else np.full(unique.size, -1, np.int64)
+        lacking = np.flatnonzero(rows < 0)
+        arena = previous.arena if reusable and previous is not None else None
+        if arena is None or lacking.size > arena.free or arena.used > 2 * unique.size + SPARE_ROWS:
+            fresh = Arena(embedder.dim, int(unique.size * (1 + SPARE_SHARE)) + SPARE_ROWS)
+            kept = np.flatnonzero(rows >= 0)
+            if arena is not None and kept.size:
+                rows[kept] = fresh.append(arena.data[rows[kept]])
+            arena = fresh
 
+        missing = {hashes[int(first[u])]: int(u) for u in lacking}
         from_cache = 0
-        rows_read: list[int] = []
-        vecs_read: list[np.ndarray] = []
-        for h, vec in _cached(sessions, list(missing), embedder.model_id):
-            if vec.shape[0] == embedder.dim:
-                rows_read.append(missing[h])
-                vecs_read.append(vec)
-            if len(rows_read) == DB_CHUNK:  # one cast to the storage dtype per chunk, not per row
-                from_cache += _put(matrix, filled, rows_read, vecs_read)
-        from_cache += _put(matrix, filled, rows_read, vecs_read)
+        for found in _cached_chunks(sessions, list(missing), embedder.model_id, embedder.dim):
+            at = np.fromiter((missing[h] for h, _ in found), dtype=np.int64, count=len(found))
+            rows[at] = arena.append(np.stack([v for _, v in found]))
+            from_cache += len(found)
 
-        todo = [h for h, i in missing.items() if not filled[i]]
-        if todo:
-            _encode_into(matrix, filled, [missing[h] for h in todo], texts, hashes, embedder, sessions, show_progress)
-
-        dup = ~filled
-        if dup.any():  # repeated texts: copy from their first occurrence
-            matrix[dup] = matrix[first[np.searchsorted(unique, keys[dup])]]
-        return cls(matrix=matrix, keys=keys, model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache)
+        todo = [u for u in missing.values() if rows[u] < 0]
+        for at, vectors in _encoded(todo, texts, first, hashes, embedder, sessions, show_progress):
+            rows[at] = arena.append(vectors)
+        return cls(
+            arena=arena, rows=rows[inverse.reshape(-1)], keys=keys, unique_keys=unique, unique_rows=rows,
+            model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache,
+        )
 
 
-def _put(matrix: np.ndarray, filled: np.ndarray, rows: list[int], vecs: list[np.ndarray]) -> int:
-    """Write a chunk of cached vectors into ``matrix`` and empty the chunk; returns how many."""
-    count = len(rows)
-    if count:
-        matrix[rows] = as_stored(np.stack(vecs), STORAGE)
-        filled[rows] = True
-        rows.clear()
-        vecs.clear()
-    return count
+def _cached_chunks(
+    sessions: sessionmaker[Session], keys: list[str], model_id: str, dim: int
+) -> Iterator[list[tuple[str, np.ndarray]]]:
+    """Cached vectors of the right size for ``keys``, a chunk at a time (one cast per chunk, not per row)."""
+    chunk: list[tuple[str, np.ndarray]] = []
+    for h, vec in _cached(sessions, keys, model_id):
+        if vec.shape[0] == dim:
+            chunk.append((h, vec))
+        if len(chunk) == DB_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _cached(sessions: sessionmaker[Session], keys: list[str], model_id: str) -> Iterator[tuple[str, np.ndarray]]:
@@ -137,32 +176,34 @@ def _cached(sessions: sessionmaker[Session], keys: list[str], model_id: str) -> 
                 yield h, np.frombuffer(blob, dtype="<f4", count=dim)
 
 
-def _encode_into(
-    matrix: np.ndarray,
-    filled: np.ndarray,
-    rows: list[int],
+def _encoded(
+    todo: list[int],
     texts: Sequence[str],
+    first: np.ndarray,
     hashes: list[str],
     embedder: Embedder,
     sessions: sessionmaker[Session],
     show_progress: bool,
-) -> None:
-    """Encode ``texts[rows]`` in batches, write them into ``matrix`` and into the cache table."""
-    total = len(rows)
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Encode the distinct texts ``todo`` (positions in the sorted distinct keys) in batches, writing each
+    batch to the cache table; yields ``(positions, vectors)``."""
+    total = len(todo)
+    if not total:
+        return
     logger.info("encoding %d new snippets with %s", total, embedder.model_id)
     with Progress(disable=not show_progress or total < PROGRESS_FROM, transient=True) as progress:
         task = progress.add_task("Embedding directory snippets", total=total)
         for start in range(0, total, ENCODE_BATCH):
-            batch = rows[start : start + ENCODE_BATCH]
-            vectors = np.asarray(embedder.encode([texts[i] for i in batch]), dtype=np.float32)
+            batch = todo[start : start + ENCODE_BATCH]
+            index = [int(first[u]) for u in batch]
+            vectors = np.asarray(embedder.encode([texts[i] for i in index]), dtype=np.float32)
             if vectors.shape != (len(batch), embedder.dim):
                 raise ValueError(f"{embedder.model_id} returned shape {vectors.shape} for {len(batch)} texts")
-            matrix[batch] = vectors
-            filled[batch] = True
             with sessions.begin() as session:
                 DirectoryRepository(session).put_vectors(
-                    {hashes[i]: vectors[j] for j, i in enumerate(batch)}, embedder.model_id
+                    {hashes[i]: vectors[j] for j, i in enumerate(index)}, embedder.model_id
                 )
+            yield np.asarray(batch, dtype=np.int64), vectors
             progress.advance(task, len(batch))
             if total >= PROGRESS_FROM and (start // ENCODE_BATCH) % 10 == 9:
                 logger.info("encoded %d/%d snippets", min(start + ENCODE_BATCH, total), total)

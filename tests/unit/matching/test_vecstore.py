@@ -7,7 +7,7 @@ import pytest
 
 from matching.embeddings import HashingEmbedder
 from matching.matcher import HybridMatcher
-from matching.vecstore import _BLOCK, as_stored, dot, take
+from matching.vecstore import _BLOCK, RowView, as_stored, dot, take
 
 
 def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -61,6 +61,7 @@ def test_half_precision_matcher_ranks_like_full_precision() -> None:
     half = HybridMatcher(embedder).fit(items)
     full = HybridMatcher(embedder, vector_dtype="float32").fit(items)
     assert half.snippet_vectors_.dtype == np.float16 and full.snippet_vectors_.dtype == np.float32
+    assert isinstance(half.snippet_vectors_, np.ndarray) and isinstance(full.snippet_vectors_, np.ndarray)
     assert half.snippet_vectors_.nbytes * 2 == full.snippet_vectors_.nbytes
     agree = 0
     for q in range(40):
@@ -87,3 +88,20 @@ def test_dense_pool_from_an_index_scores_its_items_exactly() -> None:
         lexical_only = matcher.rank(question, k=10, dense_pool=np.zeros(0, dtype=np.int64))
         assert lexical_only and all(np.isfinite(h.score) for h in lexical_only)
         assert all(np.isfinite(h.channel_scores["dense"]) for h in lexical_only)
+
+
+def test_row_view_reads_rows_of_a_shared_matrix_without_copying() -> None:
+    base = as_stored(unit_rows(30))
+    rows = np.array([7, 2, 2, 19, 0])
+    view = RowView(base, rows)
+    assert view.shape == (5, 32) and len(view) == 5 and view.extent == 20
+    q = unit_rows(1, seed=9)[0]
+    np.testing.assert_allclose(dot(view, q), take(base, rows) @ q, atol=1e-6)
+    np.testing.assert_allclose(view[1:3], take(base, [2, 2]), atol=0)
+    np.testing.assert_allclose(take(view.view(3, 5), [0]), take(base, [19]), atol=0)
+    assert as_stored(view) is view
+    with pytest.raises(ValueError, match="float32"):
+        as_stored(view, "float32")
+    shared = RowView(base, np.array([4, 4, 1]))
+    matcher = HybridMatcher(HashingEmbedder(32)).fit([["a b"], ["c d"], ["e f"]], snippet_vectors=shared)
+    assert matcher.rank("a b", k=1)
