@@ -92,6 +92,7 @@ def test_bench_figures_on_a_tiny_scale_up(tmp_path: Path) -> None:
     # a one-profile edit encodes only that profile's new snippets, however large the directory
     assert 1 <= result["sizes"]["120"]["refresh_after_one_edit_encoded"] <= 3
     assert result["sizes"]["120"]["refresh_after_one_edit_s"] >= 0
+    assert 0 < result["sizes"]["120"]["distinct_texts_stored"]
     assert 0 < result["peak_rss_mb_serving"] <= result["peak_rss_mb"]
 
 
