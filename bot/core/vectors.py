@@ -123,8 +123,10 @@ class VectorSource:
         if arena is None or lacking.size > arena.free or arena.used > 2 * unique.size + SPARE_ROWS:
             fresh = Arena(embedder.dim, int(unique.size * (1 + SPARE_SHARE)) + SPARE_ROWS)
             kept = np.flatnonzero(rows >= 0)
-            if arena is not None and kept.size:
-                rows[kept] = fresh.append(arena.data[rows[kept]])
+            old = arena.data if arena is not None else np.zeros((0, embedder.dim), dtype=STORAGE)
+            for start in range(0, kept.size, DB_CHUNK):  # chunk by chunk: no full-size temporary copy
+                part = kept[start : start + DB_CHUNK]
+                rows[part] = fresh.append(old[rows[part]])
             arena = fresh
 
         missing = {hashes[int(first[u])]: int(u) for u in lacking}
