@@ -10,7 +10,6 @@ so Bolt's worker threads can search while one of them rebuilds.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -23,6 +22,7 @@ from bot.core.ann_pool import AnnPool
 from bot.core.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.messages import Suggestion
 from bot.core.profiles import Profile, Splitter, load_profiles
+from bot.core.reasons import best_sentences, informative
 from bot.core.vectors import VectorSource
 from matching.embeddings import Embedder
 from matching.matcher import HybridMatcher
@@ -36,37 +36,6 @@ _LANG_BITS = {"en": 1, "fr": 2}
 RELATIVE_FLOOR = 0.15
 #: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
 LOOKALIKE_COSINE = 0.85
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-#: Longest reason shown, in characters; a long evidence snippet is cut to its most telling sentences.
-REASON_CHARS = 280
-
-
-def best_sentences(snippet: str, terms: Sequence[str], limit: int = REASON_CHARS) -> str:
-    """The sentence of ``snippet`` sharing most terms with the question (and the next one if it shares some), so a
-    reason reads as one pointed quote rather than a paragraph; cut at a word if still too long."""
-    if len(snippet) <= limit:
-        return snippet
-    sentences = [s for s in _SENTENCE_END.split(snippet) if s.strip()]
-    lowered = [s.lower() for s in sentences]
-    scores = [sum(t.lower() in low for t in terms) for low in lowered]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    text = sentences[best]
-    nxt = best + 1
-    if nxt < len(sentences) and scores[nxt] > 0 and len(text) + 1 + len(sentences[nxt]) <= limit:
-        text = f"{text} {sentences[nxt]}"
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text
-
-
-def _informative(profile: Profile, evidence: str, terms: Sequence[str]) -> str:
-    """The evidence, unless it only repeats the title (courses, funding): then the snippet sharing most terms."""
-    others = [s for s in profile.snippets if s != profile.title]
-    if evidence.strip() != profile.title.strip() or not others:
-        return evidence
-    return max(others, key=lambda s: sum(t.lower() in s.lower() for t in terms))
 
 
 class _Codes:
@@ -427,7 +396,7 @@ class Catalog:
                     title=p.title,
                     subtitle=p.subtitle,
                     score=round(float(h.score), 4),
-                    reason=best_sentences(_informative(p, h.evidence, h.shared_terms), h.shared_terms),
+                    reason=best_sentences(informative(p, h.evidence, h.shared_terms), h.shared_terms),
                     shared_terms=tuple(h.shared_terms),
                     url=p.url,
                 )

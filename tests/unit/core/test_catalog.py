@@ -6,8 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog, best_sentences
+from bot.core.catalog import Catalog
 from bot.core.intents import Filters
+from bot.core.reasons import best_sentences
 from models.directory import Organization
 from models.repositories import DirectoryRepository
 from tests.unit.core.conftest import ORGS, CountingEmbedder
