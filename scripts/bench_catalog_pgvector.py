@@ -19,10 +19,12 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import resource
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,11 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
 
 from bot.commands.bench import QUESTIONS  # noqa: E402
 from bot.core.ann_pool import POOL, AnnPool  # noqa: E402
-from bot.core.catalog import Catalog  # noqa: E402
+from bot.core.catalog import Catalog, Snapshot  # noqa: E402
 from bot.core.importer import import_files  # noqa: E402
 from bot.core.intents import DEFAULT_KINDS  # noqa: E402
 from bot.core.vector_search import PgVectorSearch  # noqa: E402
@@ -51,6 +54,7 @@ from tests.postgres_support import LocalPostgres, TemplateDatabases  # noqa: E40
 
 logger = logging.getLogger("bench_catalog_pgvector")
 SUFFIXES = ("", " please", " for our plant", " in Ontario", " urgently", " at low volume")
+COPY = re.compile(r"-x\d+$")  # build_scaled's copies: "org:<seed external id>-x<i>"
 
 
 def say(message: str) -> None:
@@ -91,16 +95,20 @@ def _prime(url: str, seed: dict[type[Any], list[dict[str, Any]]], n: int, scale:
 
 
 class TimedSearch(PgVectorSearch):
-    """``PgVectorSearch`` that also records how long each candidate search took (the pgvector share)."""
+    """``PgVectorSearch`` recording each candidate search's time (the pgvector share); ``exact_scan`` makes
+    PostgreSQL scan every row instead of the HNSW index (the diagnosis's reference)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.seconds: list[float] = []
+        self.exact_scan = False
 
     def search(
         self, session: Session, query: np.ndarray, *, k: int = 10, kinds: Sequence[str] | None = None
     ) -> list[OwnerMatch]:
         started = time.perf_counter()
+        if self.exact_scan:
+            session.execute(text("SET LOCAL enable_indexscan = off"))
         try:
             return super().search(session, query, k=k, kinds=kinds)
         finally:
@@ -156,6 +164,23 @@ def refs(hits: Sequence[Any]) -> list[str]:
     return [h.ref for h in hits]
 
 
+def recall_by(key: Callable[[str], Hashable], got: Sequence[Sequence[str]], want: Sequence[Sequence[str]]) -> float:
+    """recall@10 with profiles of equal ``key`` interchangeable (counted as multisets): the scaled directory
+    holds profiles with the very same snippets, hence the very same scores, that any search may order either
+    way (``--diagnose`` shows even PostgreSQL's exact scan ordering them differently)."""
+    shares = [sum((Counter(map(key, g[:10])) & Counter(map(key, w[:10]))).values()) / len(w[:10])
+              for g, w in zip(got, want, strict=True) if w]
+    return float(np.mean(shares)) if shares else 1.0
+
+
+def recalls(snap: Snapshot, got: Sequence[Sequence[str]], want: Sequence[Sequence[str]]) -> dict[str, float]:
+    """By profile; treating profiles with identical snippets as one; and copies of the same demo profile as one."""
+    content = {p.ref: (p.kind, p.snippets) for p in snap.profiles}
+    return {"recall@10": round(recall_at_k(got, want), 4),
+            "recall@10_same_snippets": round(recall_by(lambda r: content.get(r, r), got, want), 4),
+            "recall@10_same_seed": round(recall_by(lambda r: COPY.sub("", r), got, want), 4)}
+
+
 def compare(approx: Catalog, exact: Catalog, queries: Sequence[str]) -> dict[str, Any]:
     """Recall of ``approx`` against ``exact``, and ``approx``'s latency run on its own (the sweep)."""
     got, seconds = [], []
@@ -164,7 +189,7 @@ def compare(approx: Catalog, exact: Catalog, queries: Sequence[str]) -> dict[str
         got.append(refs(approx.search(q, k=10)))
         seconds.append(time.perf_counter() - started)
     want = [refs(exact.search(q, k=10)) for q in queries]
-    return {"recall@10": round(recall_at_k(got, want), 4), "approx_ms": _ms(seconds),
+    return {**recalls(approx.snapshot, got, want), "approx_ms": _ms(seconds),
             "identical_top10": round(float(np.mean([g == w for g, w in zip(got, want, strict=True)])), 4)}
 
 
@@ -183,13 +208,41 @@ def pool_coverage(approx: Catalog, exact: Catalog, ann: AnnPool, queries: Sequen
     return round(float(np.mean(shares)), 4)
 
 
+def diagnose(
+    approx: Catalog, exact: Catalog, search: TimedSearch, queries: Sequence[str], pools: Sequence[int]
+) -> dict[str, Any]:
+    """Where recall is lost: the index (HNSW against PostgreSQL's exact scan), the pool size, or the feedback
+    pass (it re-ranks the exact catalog's 1,000 best dense items, but only the pool in ``approx``)."""
+    ann = approx.ann
+    assert ann is not None
+    say(f"Diagnosis on {len(queries)} queries: pool sizes {list(pools)}, HNSW / exact scan, feedback on / off...")
+    out: dict[str, Any] = {"pool_holds_exact_top10": pool_coverage(approx, exact, ann, queries)}
+    wanted, size = {c: c.snapshot.matcher.prf_docs for c in (approx, exact)}, ann.pool_size
+    for feedback in (True, False):
+        for catalog, docs in wanted.items():
+            catalog.snapshot.matcher.prf_docs = docs if feedback else 0
+        for pool in pools:
+            for scan in ("hnsw", "exact_scan"):
+                ann.pool_size, search.exact_scan = pool, scan == "exact_scan"
+                label = f"pool{pool}_{scan}" + ("" if feedback else "_no_feedback")
+                out[label] = compare(approx, exact, queries)
+                say(f"  {label}: {out[label]}")
+    for catalog, docs in wanted.items():
+        catalog.snapshot.matcher.prf_docs = docs
+    ann.pool_size, search.exact_scan = size, False
+    return out
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import torch
 
     if args.torch_threads > 0:  # as the bot does (TORCH_THREADS=1): one short question encodes best on one thread
         torch.set_num_threads(args.torch_threads)
+    if args.blas_threads > 0:  # the bot leaves OpenBLAS at one thread per core
+        threadpool_limits(args.blas_threads, user_api="blas")
+    blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
     out: dict[str, Any] = {"profiles_requested": args.profiles, "torch_threads": torch.get_num_threads(),
-                           "load_average_start": _load()}
+                           "blas_threads": blas, "load_average_start": _load()}
     embedder = SentenceTransformerEmbedder()
     embedder.warm_up()
     with scratch_server(args.admin_url) as databases:
@@ -275,22 +328,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["queries"] = len(queries)
         out["ann_queries"] = ann.queries - before
         out["index_used_for_every_query"] = ann.queries - before == len(queries)
-        out["recall@10"] = round(recall_at_k(got, want), 4)
+        out.update(recalls(snap, got, want))
+        out["distinct_snippet_sets"] = len({(p.kind, p.snippets) for p in snap.profiles})
         out["identical_top10"] = round(float(np.mean([g == w for g, w in zip(got, want, strict=True)])), 4)
         out["settings"] = {"pool": ann.pool_size, "ef_search": search.ef_search, "candidates": search.candidates,
                            "chunk_deletes": args.chunk_deletes}
         if args.diagnose:
-            say("Diagnosis: index pool coverage, then recall per pool size / ef_search, then without feedback...")
-            diag: dict[str, Any] = {"pool_holds_exact_top10": pool_coverage(approx, exact, ann, queries)}
-            for pool in args.sweep_pool:
-                for ef in args.sweep_ef:
-                    ann.pool_size, search.ef_search = pool, ef
-                    diag[f"pool{pool}_ef{ef}"] = compare(approx, exact, queries)
-            ann.pool_size, search.ef_search = args.pool, args.ef_search
-            for catalog in (approx, exact):  # the feedback pass re-ranks the pool only in approx: switch it off
-                catalog.snapshot.matcher.prf_docs = 0
-            diag["no_feedback_pass"] = compare(approx, exact, queries)
-            out["diagnosis"] = diag
+            out["diagnosis"] = diagnose(approx, exact, search, queries[: args.diagnose], args.sweep_pool)
         engine.dispose()
     out["load_average_end"] = _load()
     out["peak_rss_mb"] = _rss_mb()
@@ -307,14 +351,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=240, help="timed queries per catalog (at least 200)")
     parser.add_argument("--admin-url", default=None, help="existing PostgreSQL (with pgvector) to make scratch dbs on")
     parser.add_argument("--torch-threads", type=int, default=1, help="torch threads for encoding (0: torch's default)")
+    parser.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS threads (0: leave as the bot does)")
     parser.add_argument("--pool", type=int, default=POOL, help="owners asked from the index per question")
     parser.add_argument("--ef-search", type=int, default=pgv.DEFAULT_EF_SEARCH)
     parser.add_argument("--build-memory", default="1GB", help="maintenance_work_mem for the HNSW build")
     parser.add_argument("--chunk-deletes", action="store_true",
                         help="delete stale owners in chunks during the sync (more than 65,535 owners)")
-    parser.add_argument("--diagnose", action="store_true", help="after timing: pool coverage and a recall sweep")
-    parser.add_argument("--sweep-pool", type=_ints, default=[200, 400, 800])
-    parser.add_argument("--sweep-ef", type=_ints, default=[100])
+    parser.add_argument("--diagnose", type=int, default=0, metavar="N",
+                        help="after timing, N queries: recall per pool size, HNSW or exact scan, feedback on or off")
+    parser.add_argument("--sweep-pool", type=_ints, default=[200, 1000], help="pool sizes for --diagnose")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.profiles < 1 or args.queries < 1 or args.pool < 1:
