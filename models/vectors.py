@@ -36,6 +36,8 @@ HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
 DEFAULT_EF_SEARCH = 100
 HNSW_INDEX_NAME = "ix_snippet_vectors_embedding"
+#: Owners per DELETE statement (one bound parameter each; PostgreSQL's limit is 65,535).
+DELETE_CHUNK = 10_000
 
 
 class VectorBase(DeclarativeBase):
@@ -144,15 +146,17 @@ def owner_hashes(session: Session) -> dict[str, tuple[str, ...]]:
 def delete_owners(session: Session, owner_refs: Iterable[str]) -> int:
     """Remove every snippet of these owners; returns how many of them had snippets."""
     refs = list(dict.fromkeys(owner_refs))
-    if not refs:
-        return 0
-    deleted = session.scalars(
-        delete(SnippetVector)
-        .where(SnippetVector.owner_ref.in_(bindparam("refs", expanding=True)))
-        .returning(SnippetVector.owner_ref),
-        {"refs": refs},
-    )
-    return len(set(deleted))
+    removed: set[str] = set()
+    # An expanding IN binds one parameter per owner and PostgreSQL takes at most 65,535 per statement: a first
+    # sync of a 100,000-profile directory rewrites more owners than that.
+    for start in range(0, len(refs), DELETE_CHUNK):
+        removed.update(session.scalars(
+            delete(SnippetVector)
+            .where(SnippetVector.owner_ref.in_(bindparam("refs", expanding=True)))
+            .returning(SnippetVector.owner_ref),
+            {"refs": refs[start : start + DELETE_CHUNK]},
+        ))
+    return len(removed)
 
 
 def insert_rows(

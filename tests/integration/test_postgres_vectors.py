@@ -199,3 +199,15 @@ def test_without_the_extension_migrations_succeed_and_search_stays_exact(
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
+
+
+def test_deleting_more_owners_than_postgresql_binds_in_one_statement(pg_engine: Engine) -> None:
+    """A first sync of a 100,000-profile directory rewrites every owner: more than 65,535 bound parameters."""
+    owners = clustered_owners(30)
+    sessions = session_factory(pg_engine)
+    with sessions.begin() as s:
+        PgVectorSearch().sync(s, owners)
+    refs = [f"org:absent-{i}" for i in range(70_000)] + [o.owner for o in owners]
+    with sessions.begin() as s:
+        assert pgv.delete_owners(s, refs) == len(owners)
+        assert pgv.count_rows(s) == 0
