@@ -208,9 +208,8 @@ def pool_coverage(approx: Catalog, exact: Catalog, ann: AnnPool, queries: Sequen
     return round(float(np.mean(shares)), 4)
 
 
-def diagnose(
-    approx: Catalog, exact: Catalog, search: TimedSearch, queries: Sequence[str], pools: Sequence[int]
-) -> dict[str, Any]:
+def diagnose(approx: Catalog, exact: Catalog, search: TimedSearch, sessions: sessionmaker[Session],
+             queries: Sequence[str], pools: Sequence[int]) -> dict[str, Any]:
     """Where recall is lost: the index (HNSW against PostgreSQL's exact scan), the pool size, or the feedback
     pass (it re-ranks the exact catalog's 1,000 best dense items, but only the pool in ``approx``)."""
     ann = approx.ann
@@ -230,6 +229,23 @@ def diagnose(
     for catalog, docs in wanted.items():
         catalog.snapshot.matcher.prf_docs = docs
     ann.pool_size, search.exact_scan = size, False
+    # Controls: every item as the dense pool (same arithmetic path as approx), and a second exact build.
+    snap, ref_snap = approx.snapshot, exact.snapshot
+    everything = np.arange(len(snap.profiles))
+    got, want = [], []
+    for q in queries:
+        vector = snap.matcher.encode_query(snap.matcher.query_text(q))
+        mask = snap.kinds.isin(list(DEFAULT_KINDS)) & ~snap.staff_only
+        got.append([snap.profiles[h.index].ref for h in snap.matcher.rank(
+            q, k=10, mask=mask, query_vector=vector, dense_pool=everything)])
+        want.append([ref_snap.profiles[h.index].ref for h in ref_snap.matcher.rank(
+            q, k=10, mask=mask, query_vector=vector)])
+    out["matcher_pool_everything"] = recalls(snap, got, want)
+    again = Catalog(sessions, exact.embedder)
+    again.refresh(force=True)
+    out["second_exact_build"] = recalls(
+        snap, [refs(again.search(q, k=10)) for q in queries], [refs(exact.search(q, k=10)) for q in queries])
+    say(f"  controls: {out['matcher_pool_everything']} {out['second_exact_build']}")
     return out
 
 
@@ -334,7 +350,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out["settings"] = {"pool": ann.pool_size, "ef_search": search.ef_search, "candidates": search.candidates,
                            "chunk_deletes": args.chunk_deletes}
         if args.diagnose:
-            out["diagnosis"] = diagnose(approx, exact, search, queries[: args.diagnose], args.sweep_pool)
+            out["diagnosis"] = diagnose(approx, exact, search, sessions, queries[: args.diagnose], args.sweep_pool)
         engine.dispose()
     out["load_average_end"] = _load()
     out["peak_rss_mb"] = _rss_mb()
