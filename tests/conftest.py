@@ -112,3 +112,17 @@ def samples_dir() -> Path:
     if not SAMPLES.is_dir():
         pytest.fail(f"shared samples not found at {SAMPLES}")
     return SAMPLES
+
+
+@pytest.fixture(scope="module")
+def demo_sessions() -> Iterator[sessionmaker[Session]]:
+    """The shipped demo directory imported into a fresh in-memory SQLite database, once per test module."""
+    from bot.core.importer import import_files
+    from bot.demo import demo_files
+
+    engine = make_engine("sqlite://")
+    migrate(engine)
+    sessions = session_factory(engine)
+    import_files(demo_files(), sessions=sessions)
+    yield sessions
+    engine.dispose()

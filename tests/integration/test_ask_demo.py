@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.ask import AskService
 from bot.core.catalog import Catalog
-from bot.core.importer import import_files
 from bot.core.messages import IncomingMessage
-from bot.demo import demo_files
-from models.db import make_engine, migrate, session_factory
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def demo_sessions() -> Iterator[sessionmaker[Session]]:
-    engine = make_engine("sqlite://")
-    migrate(engine)
-    sessions = session_factory(engine)
-    import_files(demo_files(), sessions=sessions)
-    yield sessions
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

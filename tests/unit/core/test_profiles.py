@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -13,11 +12,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.importer import import_files
 from bot.core.profiles import SNIPPET_WORDS, Profile, Splitter, load_profiles
-from bot.demo import demo_files
 from matching.evidence import split_evidence
-from models.db import make_engine, migrate, session_factory
 from models.directory import Course, FundingStream, Need, Organization, Person
 
 TODAY = date(2026, 1, 1)
@@ -176,16 +172,6 @@ def test_staff_also_see_staff_only_rows_marked_as_such(sessions: sessionmaker[Se
     assert not any(ref.startswith(("org:ghost", "org:odd")) for ref in everything)
 
 
-@pytest.fixture(scope="module")
-def demo() -> Iterator[sessionmaker[Session]]:
-    engine = make_engine("sqlite://")
-    migrate(engine)
-    sessions = session_factory(engine)
-    import_files(demo_files(), sessions=sessions)
-    yield sessions
-    engine.dispose()
-
-
 def _fingerprint(profiles: list[Profile]) -> str:
     def plain(p: Profile) -> list[Any]:
         return [sorted(v) if isinstance(v, frozenset) else v for v in (getattr(p, f) for f in Profile.__slots__)]
@@ -201,13 +187,13 @@ def _fingerprint(profiles: list[Profile]) -> str:
     ],
 )
 def test_demo_directory_gives_the_recorded_profiles(
-    demo: sessionmaker[Session], include_staff: bool, total: int, fingerprint: str
+    demo_sessions: sessionmaker[Session], include_staff: bool, total: int, fingerprint: str
 ) -> None:
     """Every field of every demo profile, in order, as recorded before loading was streamed and memoised.
 
     A deliberate change to the demo data or to how profiles read changes the fingerprint: record the new one.
     """
-    with demo() as s:
+    with demo_sessions() as s:
         profiles = load_profiles(s, today=TODAY, include_staff=include_staff)
     assert len(profiles) == total
     kinds = Counter(p.kind for p in profiles)
