@@ -177,7 +177,9 @@ class AskService:
         }
         if not sections:
             used = texts.FILTERS_USED.format(filters=filters.describe()) if filters else ""
-            if intent.action == intents.MORE_LIKE:
+            if not self.catalog.snapshot.profiles:
+                text = texts.EMPTY_DIRECTORY
+            elif intent.action == intents.MORE_LIKE:
                 text = texts.NO_RESULTS_MORE_LIKE.format(title=intent.query, filters=used)
             else:
                 text = texts.NO_RESULTS.format(question=_quote(intent.text), filters=used)

@@ -42,6 +42,10 @@ NO_RESULTS = (
     'or drop a filter (kind, province, language). Type "help" for examples.'
 )
 NO_RESULTS_MORE_LIKE = "I found nothing else like {title}{filters}."
+EMPTY_DIRECTORY = (
+    "The member directory is empty, so there is nothing to match yet. Staff can load the demo directory "
+    "(`clustermatch load-demo`) or import members (`clustermatch import FILE`)."
+)
 FILTERS_USED = " (filters: {filters})"
 WHY = "Why: {reason}"
 SHARED = "Shared: {terms}"

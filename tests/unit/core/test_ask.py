@@ -177,3 +177,9 @@ def test_bootstrap_wires_ask_act_and_catalog(engine, seeded, fake_embedder) -> N
     assert reply.sections and container.catalog.ready
     saved = container.act(press(SAVE, reply.suggestions[0].ref, reply.query_id))
     assert saved.text.startswith("Saved ")
+
+
+def test_an_empty_directory_says_how_to_fill_it(sessions: sessionmaker[Session], counting_embedder) -> None:  # type: ignore[no-untyped-def]
+    empty = AskService(sessions=sessions, catalog=Catalog(sessions, counting_embedder, check_interval=0))
+    reply = empty.ask(msg("robotic welding of aluminium"))
+    assert not reply.sections and "directory is empty" in reply.text and "load-demo" in reply.text
