@@ -37,6 +37,15 @@ class Container:
         raise AttributeError(name)
 
 
+def limit_blas_threads(settings: Settings) -> None:
+    """Hold BLAS to ``TORCH_THREADS`` threads: a question costs hundreds of small vector products, and on a shared
+    CPU each multi-threaded one waits for a busy core (1.3 s instead of 40 ms per search at load 4)."""
+    if settings.torch_threads > 0:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=settings.torch_threads, user_api="blas")
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
@@ -46,6 +55,7 @@ def bootstrap(
 ) -> Container:
     """Build the container. The model is not loaded here: it loads lazily on first use."""
     settings = settings or Settings.from_env()
+    limit_blas_threads(settings)
     engine = engine or make_engine(settings.resolved_database_url)
     if run_migrations:
         migrate(engine)

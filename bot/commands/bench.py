@@ -25,6 +25,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import limit_blas_threads
 from bot.config import ConfigError, Settings
 from bot.core.catalog import Catalog
 from bot.core.importer import import_files
@@ -231,7 +232,8 @@ def bench_command(
     if not all(p.is_file() for p in demo_files()):
         console.print("[red]The demo directory files are missing (bot/demo/*.jsonl).[/red]")
         raise typer.Exit(1)
-    embedder = SentenceTransformerEmbedder(  # the bot's thread setting (TORCH_THREADS), so latencies are the bot's
+    limit_blas_threads(settings)  # the bot's thread settings (TORCH_THREADS), so latencies are the bot's
+    embedder = SentenceTransformerEmbedder(
         settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
     )
     embedder.warm_up()

@@ -41,3 +41,16 @@ def test_migrations_match_models(engine) -> None:  # type: ignore[no-untyped-def
         context = MigrationContext.configure(conn, opts={"include_name": include_in_base_schema})
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_torch_threads_also_holds_blas_to_that_many_threads() -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from bot.bootstrap import limit_blas_threads
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    with threadpool_limits(limits=2, user_api="blas"):  # restores the process's own limits afterwards
+        limit_blas_threads(Settings(torch_threads=1))
+        assert blas and all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
+        limit_blas_threads(Settings(torch_threads=0))  # 0 leaves the libraries alone
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
