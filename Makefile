@@ -36,7 +36,7 @@ bench-pgvector: $(STAMP)
 	$(BIN)/python scripts/bench_pgvector.py --profiles 100000 --torch-threads 1
 
 bench-catalog-pgvector: $(STAMP)
-	$(BIN)/python scripts/bench_catalog_pgvector.py --profiles 100000 --torch-threads 1 --chunk-deletes
+	$(BIN)/python scripts/bench_catalog_pgvector.py --profiles 100000 --torch-threads 1
 
 dev-benchmarks: $(STAMP)
 	$(BIN)/python scripts/dev_benchmarks.py
