@@ -75,7 +75,7 @@ def test_pgvector_candidates_give_the_exact_answers(demo: sessionmaker[Session],
     assert all(k and set(k) == {"course"} for k in kinds)
 
 
-def test_index_follows_directory_changes_and_skips_untexted_ones(demo: sessionmaker[Session], pg_engine: Engine) -> None:
+def test_index_follows_directory_changes_and_skips_untexted_ones(demo: sessionmaker[Session]) -> None:
     ann = AnnPool(PgVectorSearch(), demo)
     catalog = Catalog(demo, HashingEmbedder(pgv.VECTOR_DIM), ann=ann, check_interval=0)
     catalog.warm_up()
