@@ -11,7 +11,9 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -172,3 +174,43 @@ def clear_slack_env(monkeypatch: Any) -> None:
     """Bolt falls back on these variables (OAuth switches on by itself): tests must not inherit them."""
     for name in SLACK_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@dataclass
+class SlackStack:
+    """The whole Slack path of one test module: recording Web API, our app over HTTP, its container."""
+
+    fake: Any  # tests.fakes.slack_api.FakeSlackApi
+    server: LiveServer
+    container: Any  # bot.bootstrap.Container
+
+
+@contextmanager
+def slack_stack(folder: Path, prepare: Callable[[Any, Any], None], **settings: Any) -> Iterator[SlackStack]:
+    """Bootstrap the app on a SQLite file in ``folder`` (hashing embedder), let ``prepare(container, fake)``
+    seed it, and serve Slack requests to it on a real port; ``settings`` are extra ``Settings`` fields."""
+    import pytest
+
+    from bot.bootstrap import bootstrap
+    from bot.config import Settings
+    from bot.slack.app import build_app
+    from bot.web import create_app
+    from matching.embeddings import HashingEmbedder
+    from models.db import make_engine
+    from tests.fakes.slack_api import FakeSlackApi
+
+    env = pytest.MonkeyPatch()
+    clear_slack_env(env)
+    try:
+        with FakeSlackApi() as fake:
+            config = Settings(data_dir=folder, slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN,
+                              slack_api_url=fake.api_url, **settings)
+            container = bootstrap(config, engine=make_engine(f"sqlite:///{folder / 'slack.sqlite3'}"),
+                                  embedder=HashingEmbedder())
+            prepare(container, fake)
+            app = build_app(container, settings=config, authorize=authorize_for_tests)
+            with LiveServer(create_app(config, container, slack_app=app)) as server:
+                yield SlackStack(fake, server, container)
+            container.engine.dispose()
+    finally:
+        env.undo()

@@ -4,79 +4,54 @@ to the fake Web API, and a digest's "Not relevant" button handled by the same li
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import Container, bootstrap
-from bot.config import Settings
+from bot.bootstrap import Container
 from bot.scheduler import build_senders, run_digests
-from bot.slack.app import build_app
 from bot.slack.digest import ACTION_DAY
-from bot.web import create_app
-from matching.embeddings import HashingEmbedder
 from models.activity import MatchFeedback
-from models.db import make_engine
 from models.digest import DigestPreference
 from models.directory import PlatformAccount
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import (
     BOT_TOKEN,
-    SECRET,
-    LiveServer,
-    authorize_for_tests,
-    clear_slack_env,
+    SlackStack,
     command_request,
     event_request,
     interactive_request,
     payload,
+    slack_stack,
     slash_command,
 )
 from tests.unit.digest.conftest import seed
 from tests.unit.digest.fakes import FakeClock
 
 
-@dataclass
-class Stack:
-    fake: FakeSlackApi
-    server: LiveServer
-    container: Container
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    mp = pytest.MonkeyPatch()
-    clear_slack_env(mp)
-    tmp: Path = tmp_path_factory.mktemp("digest-slack")
-    with FakeSlackApi() as fake:
-        settings = Settings(data_dir=tmp, slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN,
-                            slack_api_url=fake.api_url)
-        container = bootstrap(settings, engine=make_engine(f"sqlite:///{tmp / 'digest.sqlite3'}"),
-                              embedder=HashingEmbedder())
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackStack]:
+    def prepare(container: Container, fake: FakeSlackApi) -> None:
         seed(container.sessions)
         container.catalog.warm_up()
-        app = build_app(container, settings=settings, authorize=authorize_for_tests)
-        with LiveServer(create_app(settings, container, slack_app=app)) as server:
-            yield Stack(fake, server, container)
-        container.engine.dispose()
-    mp.undo()
+
+    with slack_stack(tmp_path_factory.mktemp("digest-slack"), prepare) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fake(stack: Stack) -> None:
+def _fresh_fake(stack: SlackStack) -> None:
     stack.fake.reset()
 
 
-def _pref(stack: Stack, user: str) -> DigestPreference | None:
+def _pref(stack: SlackStack, user: str) -> DigestPreference | None:
     with stack.container.sessions() as s:
         account = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == user)).one()
         return s.scalars(select(DigestPreference).where(DigestPreference.account_id == account.id)).one_or_none()
 
 
-def test_match_digest_command_changes_settings_in_the_members_time_zone(stack: Stack) -> None:
+def test_match_digest_command_changes_settings_in_the_members_time_zone(stack: SlackStack) -> None:
     stack.server.post(*command_request(slash_command("digest on", user="WDIG",
                                                      response_url=stack.fake.response_url("d1"))))
     [call] = stack.fake.wait_for("response_url")
@@ -92,7 +67,7 @@ def test_match_digest_command_changes_settings_in_the_members_time_zone(stack: S
     assert pref is not None and pref.enabled is True and pref.hour is None
 
 
-def test_app_home_shows_the_digest_section_and_its_buttons_work(stack: Stack) -> None:
+def test_app_home_shows_the_digest_section_and_its_buttons_work(stack: SlackStack) -> None:
     body = payload("test_events_org_apps__event_payload_3")
     body.update(event_id="EvDigestHome", team_id="T111")
     body["event"].update(tab="home", user="WHOMED")
@@ -113,7 +88,7 @@ def test_app_home_shows_the_digest_section_and_its_buttons_work(stack: Stack) ->
     assert pref is not None and pref.day == "thu"
 
 
-def test_clock_run_delivers_a_digest_whose_buttons_reach_the_answer_listeners(stack: Stack) -> None:
+def test_clock_run_delivers_a_digest_whose_buttons_reach_the_answer_listeners(stack: SlackStack) -> None:
     sessions = stack.container.sessions
     with sessions.begin() as s:
         bea = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-BEA")).one()

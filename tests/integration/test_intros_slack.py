@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +20,21 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy import select, update
 
-from bot.bootstrap import Container, bootstrap
-from bot.config import Settings
+from bot.bootstrap import Container
 from bot.core import intro_texts as t
 from bot.core.intro_suggest import suggest
-from bot.slack.app import build_app
 from bot.slack.translate import encode_value
-from bot.web import create_app
-from matching.embeddings import HashingEmbedder
-from models.db import make_engine
 from models.directory import Organization, Person
 from models.intros import Introduction, IntroPairRule
 from tests.fakes.slack_api import Call, FakeSlackApi
 from tests.fakes.slack_harness import (
-    BOT_TOKEN,
     EVIL_NAME,
-    SECRET,
-    LiveServer,
-    authorize_for_tests,
-    clear_slack_env,
+    SlackStack,
     command_request,
     event_request,
     interactive_request,
     payload,
+    slack_stack,
     slash_command,
 )
 from tests.unit.intros.conftest import seed
@@ -53,33 +44,18 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "shared/eval-data/sla
                      "block-kit-schema-community/slack-block-kit.schema.json").read_text())
 
 
-@dataclass
-class Stack:
-    fake: FakeSlackApi
-    server: LiveServer
-    container: Container
-
-
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    mp = pytest.MonkeyPatch()
-    clear_slack_env(mp)
-    with FakeSlackApi() as fake:
-        settings = Settings(data_dir=tmp_path, slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN,
-                            slack_api_url=fake.api_url, slack_staff_users="WSTAFF", slack_staff_channel="CSTAFF")
-        container = bootstrap(settings, engine=make_engine(f"sqlite:///{tmp_path / 'intros.sqlite3'}"),
-                              embedder=HashingEmbedder())
+def stack(tmp_path: Path) -> Iterator[SlackStack]:
+    def prepare(container: Container, fake: FakeSlackApi) -> None:
         seed(container.sessions, TEAM)
         with container.sessions.begin() as s:  # member text with every mrkdwn trick, shown in the DM
             s.execute(update(Organization).where(Organization.external_id == "alumaker").values(name=EVIL_NAME))
         container.catalog.warm_up()
         container.catalog.check_interval = 0.0
         fake.answer("conversations.open", {"ok": True, "channel": {"id": "GMPIM1"}})
-        app = build_app(container, settings=settings, authorize=authorize_for_tests)
-        with LiveServer(create_app(settings, container, slack_app=app)) as server:
-            yield Stack(fake, server, container)
-        container.engine.dispose()
-    mp.undo()
+
+    with slack_stack(tmp_path, prepare, slack_staff_users="WSTAFF", slack_staff_channel="CSTAFF") as running:
+        yield running
 
 
 def check_blocks(blocks: list[dict[str, Any]], text: str | None = None) -> None:
@@ -113,7 +89,7 @@ def check_all(fake: FakeSlackApi) -> None:
             assert "<!channel>" not in text and "<https://evil|bank>" not in text and "<@" not in text
 
 
-def click(stack: Stack, action_id: str, value: str, *, user: str, channel: str = "C111",
+def click(stack: SlackStack, action_id: str, value: str, *, user: str, channel: str = "C111",
           blocks: list[dict[str, Any]] | None = None, ts: str = "111.222", name: str = "click") -> None:
     body = payload("test_block_actions__body")
     body["user"].update(id=user, team_id=TEAM)
@@ -126,14 +102,14 @@ def click(stack: Stack, action_id: str, value: str, *, user: str, channel: str =
     assert stack.server.post(*interactive_request(body)).status_code == 200
 
 
-def command(stack: Stack, text: str, *, user: str, name: str = "cmd") -> Call:
+def command(stack: SlackStack, text: str, *, user: str, name: str = "cmd") -> Call:
     form = slash_command(text, response_url=stack.fake.response_url(name), user=user)
     form["team_id"] = TEAM
     assert stack.server.post(*command_request(form)).status_code == 200
     return response(stack, name)
 
 
-def posts_to(stack: Stack, channel: str) -> list[Call]:
+def posts_to(stack: SlackStack, channel: str) -> list[Call]:
     return [c for c in stack.fake.calls_to("chat.postMessage") if c.params.get("channel") == channel]
 
 
@@ -147,7 +123,7 @@ def wait(predicate: Any, timeout: float = 10.0) -> Any:
     raise AssertionError("timed out waiting")
 
 
-def response(stack: Stack, name: str) -> Call:
+def response(stack: SlackStack, name: str) -> Call:
     """The ``response_url`` post of the click or command named ``name``."""
     return wait(lambda: next((c for c in stack.fake.calls_to("response_url") if c.path.endswith("/" + name)), None))
 
@@ -157,7 +133,7 @@ def button(blocks: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
                 if e["action_id"].startswith(prefix))
 
 
-def test_request_accept_opens_a_group_dm_with_both(stack: Stack) -> None:
+def test_request_accept_opens_a_group_dm_with_both(stack: SlackStack) -> None:
     click(stack, "request_intro:0", encode_value("org:weldbot", None), user="U-MARC", name="req")
     confirm = response(stack, "req")
     assert confirm.params["text"].startswith("I asked WeldBot Automation")
@@ -186,7 +162,7 @@ def test_request_accept_opens_a_group_dm_with_both(stack: Stack) -> None:
     check_all(stack.fake)
 
 
-def test_decline_tells_the_asker_kindly_and_the_pair_is_never_suggested(stack: Stack) -> None:
+def test_decline_tells_the_asker_kindly_and_the_pair_is_never_suggested(stack: SlackStack) -> None:
     def suggested() -> list[set[int]]:
         run = suggest(stack.container.intros, capacity=4, threshold=0.0, store=False)
         return [{p.a_person_id, p.b_person_id} for p in run.pairs]
@@ -213,7 +189,7 @@ def test_decline_tells_the_asker_kindly_and_the_pair_is_never_suggested(stack: S
     check_all(stack.fake)
 
 
-def test_staff_batch_is_posted_reviewed_and_staff_only(stack: Stack) -> None:
+def test_staff_batch_is_posted_reviewed_and_staff_only(stack: SlackStack) -> None:
     refused = command(stack, "suggest-intros", user="U-MARC", name="nostaff")
     assert "staff only" in refused.params["text"]
     answer = command(stack, "suggest-intros", user="WSTAFF", name="staff")
@@ -258,7 +234,7 @@ def test_staff_batch_is_posted_reviewed_and_staff_only(stack: Stack) -> None:
     check_all(stack.fake)
 
 
-def test_pause_is_respected_and_home_lists_introductions(stack: Stack) -> None:
+def test_pause_is_respected_and_home_lists_introductions(stack: SlackStack) -> None:
     paused = command(stack, "pause until 2099-01-01", user="U-CARLA", name="pause")
     assert paused.params["text"].startswith("Introductions paused until 2099-01-01")
     click(stack, "request_intro:0", encode_value("org:weldbot", None), user="U-MARC", name="refused")

@@ -9,33 +9,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import Container, bootstrap
-from bot.config import Settings
+from bot.bootstrap import Container
 from bot.core import privacy_texts as t
 from bot.slack import privacy as slack_privacy
-from bot.slack.app import build_app
-from bot.web import create_app
-from matching.embeddings import HashingEmbedder
-from models.db import make_engine
 from models.directory import Person, PlatformAccount
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import (
-    BOT_TOKEN,
-    SECRET,
-    LiveServer,
-    authorize_for_tests,
-    clear_slack_env,
+    SlackStack,
     command_request,
     event_request,
     interactive_request,
     payload,
+    slack_stack,
     slash_command,
 )
 from tests.unit.privacy.world import build
@@ -43,40 +33,24 @@ from tests.unit.privacy.world import build
 TEAM, MARIA_USER = "TCLUSTER", "UMARIA77"
 
 
-@dataclass
-class Stack:
-    fake: FakeSlackApi
-    server: LiveServer
-    container: Container
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    mp = pytest.MonkeyPatch()
-    clear_slack_env(mp)
-    tmp: Path = tmp_path_factory.mktemp("privacy-slack")
-    with FakeSlackApi() as fake:
-        settings = Settings(data_dir=tmp, slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN,
-                            slack_api_url=fake.api_url)
-        container = bootstrap(settings, engine=make_engine(f"sqlite:///{tmp / 'p.sqlite3'}"),
-                              embedder=HashingEmbedder())
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackStack]:
+    def prepare(container: Container, fake: FakeSlackApi) -> None:
         build(container.sessions)
-        app = build_app(container, settings=settings, authorize=authorize_for_tests)
-        with LiveServer(create_app(settings, container, slack_app=app)) as server:
-            yield Stack(fake, server, container)
-        container.engine.dispose()
-    mp.undo()
+
+    with slack_stack(tmp_path_factory.mktemp("privacy-slack"), prepare) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fake(stack: Stack) -> None:
+def _fresh_fake(stack: SlackStack) -> None:
     stack.fake.reset()
     stack.fake.answer("files.getUploadURLExternal",
                       {"ok": True, "upload_url": stack.fake.base_url + "/upload/F123", "file_id": "F123"})
     stack.fake.answer("files.completeUploadExternal", {"ok": True, "files": [{"id": "F123", "title": "x"}]})
 
 
-def command(stack: Stack, text: str, user: str = MARIA_USER) -> dict[str, Any]:
+def command(stack: SlackStack, text: str, user: str = MARIA_USER) -> dict[str, Any]:
     """Run ``/match <text>`` and return the private answer posted to its response_url."""
     form = slash_command(text, response_url=stack.fake.response_url("cmd"), user=user)
     form["team_id"] = TEAM
@@ -84,7 +58,7 @@ def command(stack: Stack, text: str, user: str = MARIA_USER) -> dict[str, Any]:
     return answer_at(stack, "/response/cmd")
 
 
-def answer_at(stack: Stack, path: str, timeout: float = 10.0) -> dict[str, Any]:
+def answer_at(stack: SlackStack, path: str, timeout: float = 10.0) -> dict[str, Any]:
     """The one post to ``path`` (response_url posts and file uploads both land outside ``/api/``)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -96,7 +70,7 @@ def answer_at(stack: Stack, path: str, timeout: float = 10.0) -> dict[str, Any]:
     raise AssertionError(f"nothing posted to {path}: {stack.fake.calls}")
 
 
-def press(stack: Stack, action_id: str, value: str, user: str = MARIA_USER) -> None:
+def press(stack: SlackStack, action_id: str, value: str, user: str = MARIA_USER) -> None:
     body = payload("test_block_actions__body")
     body["user"].update(id=user, team_id=TEAM)
     body["team"]["id"] = TEAM
@@ -105,7 +79,7 @@ def press(stack: Stack, action_id: str, value: str, user: str = MARIA_USER) -> N
     assert stack.server.post(*interactive_request(body)).status_code == 200
 
 
-def test_mydata_uploads_the_export_to_the_members_dm(stack: Stack) -> None:
+def test_mydata_uploads_the_export_to_the_members_dm(stack: SlackStack) -> None:
     answer = command(stack, "mydata")
     assert answer["response_type"] == "ephemeral" and "I sent it to our direct messages" in answer["text"]
     [opened] = stack.fake.calls_to("conversations.open")
@@ -118,12 +92,12 @@ def test_mydata_uploads_the_export_to_the_members_dm(stack: Stack) -> None:
     assert json.loads(done.params["files"])[0]["id"] == "F123"
 
 
-def test_mydata_for_someone_unknown_says_nothing_is_held(stack: Stack) -> None:
+def test_mydata_for_someone_unknown_says_nothing_is_held(stack: SlackStack) -> None:
     assert command(stack, "mydata", user="UNOBODY")["text"].startswith(t.EXPORT_NOTHING[:20])
     assert stack.fake.calls_to("files.getUploadURLExternal") == []
 
 
-def test_visibility_subcommand_and_home_buttons(stack: Stack) -> None:
+def test_visibility_subcommand_and_home_buttons(stack: SlackStack) -> None:
     assert "members can find you" in command(stack, "visibility")["text"]
     stack.fake.reset()
     press(stack, slack_privacy.VISIBILITY, "staff")
@@ -134,7 +108,7 @@ def test_visibility_subcommand_and_home_buttons(stack: Stack) -> None:
         assert s.scalars(select(Person.visibility).where(Person.external_id == "p-maria-x7")).one() == "staff"
 
 
-def test_home_opened_shows_your_data(stack: Stack) -> None:
+def test_home_opened_shows_your_data(stack: SlackStack) -> None:
     body = payload("test_events_org_apps__event_payload_3")
     body.update(event_id="EvPrivacyHome", team_id=TEAM)
     body["event"].update(tab="home", user="UOMAR")
@@ -146,7 +120,7 @@ def test_home_opened_shows_your_data(stack: Stack) -> None:
     assert {slack_privacy.DOWNLOAD, slack_privacy.FORGET_PROMPT, slack_privacy.VISIBILITY} <= ids
 
 
-def test_forget_asks_first_then_deletes(stack: Stack) -> None:
+def test_forget_asks_first_then_deletes(stack: SlackStack) -> None:
     asked = command(stack, "forget", user="UOMAR")
     assert "cannot be undone" in asked["text"] and "/match forget confirm" in asked["text"]
     with stack.container.sessions() as s:
@@ -158,7 +132,7 @@ def test_forget_asks_first_then_deletes(stack: Stack) -> None:
         assert s.scalars(select(Person).where(Person.external_id == "p-omar")).one_or_none() is None
 
 
-def test_home_forget_button_posts_a_confirmation_and_the_red_button_deletes(stack: Stack) -> None:
+def test_home_forget_button_posts_a_confirmation_and_the_red_button_deletes(stack: SlackStack) -> None:
     press(stack, slack_privacy.FORGET_PROMPT, "forget")
     [prompt] = stack.fake.wait_for("chat.postMessage")
     assert prompt.params["channel"] == MARIA_USER

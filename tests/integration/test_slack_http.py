@@ -10,74 +10,49 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.bootstrap import Container, bootstrap
-from bot.config import Settings
+from bot.bootstrap import Container
 from bot.core.errors import UserFacingError
 from bot.core.messages import ActionRequest, IncomingMessage, Reply
 from bot.slack import texts
-from bot.slack.app import build_app
 from bot.slack.translate import encode_value
-from bot.web import create_app
-from matching.embeddings import HashingEmbedder
 from models.activity import MatchFeedback, SavedMatch
-from models.db import make_engine
 from models.directory import Person, PlatformAccount
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import (
     BOT_TOKEN,
-    SECRET,
-    LiveServer,
+    SlackStack,
     app_mention,
-    authorize_for_tests,
-    clear_slack_env,
     command_request,
     direct_message,
     event_request,
     interactive_request,
     payload,
     seed_directory,
+    slack_stack,
     slash_command,
 )
 
 QUESTION = "<@UBOT> who can help us automate TIG welding of aluminium battery trays?"
 
 
-@dataclass
-class Stack:
-    fake: FakeSlackApi
-    server: LiveServer
-    container: Container
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    mp = pytest.MonkeyPatch()
-    clear_slack_env(mp)
-    tmp: Path = tmp_path_factory.mktemp("slack")
-    with FakeSlackApi() as fake:
-        settings = Settings(data_dir=tmp, slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN,
-                            slack_api_url=fake.api_url, slack_staff_users="WSTAFF")
-        container = bootstrap(settings, engine=make_engine(f"sqlite:///{tmp / 'slack.sqlite3'}"),
-                              embedder=HashingEmbedder())
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackStack]:
+    def prepare(container: Container, fake: FakeSlackApi) -> None:
         seed_directory(container.sessions)
         container.catalog.warm_up()
         container.catalog.check_interval = 0.0  # look at the directory version before every search
-        app = build_app(container, settings=settings, authorize=authorize_for_tests)
-        with LiveServer(create_app(settings, container, slack_app=app)) as server:
-            yield Stack(fake, server, container)
-        container.engine.dispose()
-    mp.undo()
+
+    with slack_stack(tmp_path_factory.mktemp("slack"), prepare, slack_staff_users="WSTAFF") as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fake(stack: Stack) -> None:
+def _fresh_fake(stack: SlackStack) -> None:
     stack.fake.reset()
 
 
@@ -93,7 +68,7 @@ def settle(seconds: float = 0.4) -> None:
     time.sleep(seconds)
 
 
-def test_app_mention_is_answered_in_its_thread_with_blocks_and_text(stack: Stack) -> None:
+def test_app_mention_is_answered_in_its_thread_with_blocks_and_text(stack: SlackStack) -> None:
     resp = stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id(), ts="1700000000.000100")))
     assert resp.status_code == 200
     [call] = stack.fake.wait_for("chat.postMessage")
@@ -106,7 +81,7 @@ def test_app_mention_is_answered_in_its_thread_with_blocks_and_text(stack: Stack
     assert stack.fake.calls_to("auth.test") == []
 
 
-def test_member_text_with_mentions_renders_escaped(stack: Stack) -> None:
+def test_member_text_with_mentions_renders_escaped(stack: SlackStack) -> None:
     stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id())))
     [call] = stack.fake.wait_for("chat.postMessage")
     dumped = json.dumps(call.params)
@@ -115,14 +90,14 @@ def test_member_text_with_mentions_renders_escaped(stack: Stack) -> None:
         assert raw not in dumped
 
 
-def test_direct_message_is_answered_in_the_conversation(stack: Stack) -> None:
+def test_direct_message_is_answered_in_the_conversation(stack: SlackStack) -> None:
     stack.server.post(*event_request(direct_message("TIG welding automation for aluminium", event_id=new_id())))
     [call] = stack.fake.wait_for("chat.postMessage")
     assert call.params["channel"] == "D111" and "thread_ts" not in call.params
     assert call.blocks and call.params["text"]
 
 
-def test_bot_messages_and_edits_in_dms_are_ignored(stack: Stack) -> None:
+def test_bot_messages_and_edits_in_dms_are_ignored(stack: SlackStack) -> None:
     bot = payload("test_message_bot__bot_message_event_payload")
     bot["event"]["channel_type"] = "im"
     edit = payload("test_message_changed__event_payload")
@@ -134,7 +109,7 @@ def test_bot_messages_and_edits_in_dms_are_ignored(stack: Stack) -> None:
     assert stack.fake.calls_to("chat.postMessage") == []
 
 
-def test_duplicate_delivery_gets_exactly_one_reply(stack: Stack) -> None:
+def test_duplicate_delivery_gets_exactly_one_reply(stack: SlackStack) -> None:
     body = app_mention(QUESTION, event_id=new_id())
     first = stack.server.post(*event_request(body))
     retry = stack.server.post(*event_request(body, retry_num=1))
@@ -144,7 +119,7 @@ def test_duplicate_delivery_gets_exactly_one_reply(stack: Stack) -> None:
     assert len(stack.fake.calls_to("chat.postMessage")) == 1
 
 
-def test_concurrent_duplicates_get_exactly_one_reply(stack: Stack) -> None:
+def test_concurrent_duplicates_get_exactly_one_reply(stack: SlackStack) -> None:
     body = app_mention(QUESTION, event_id=new_id())
     statuses: list[int] = []
     threads = [threading.Thread(target=lambda n=n: statuses.append(
@@ -159,13 +134,13 @@ def test_concurrent_duplicates_get_exactly_one_reply(stack: Stack) -> None:
     assert len(stack.fake.calls_to("chat.postMessage")) == 1
 
 
-def test_a_retry_whose_first_delivery_never_arrived_is_answered(stack: Stack) -> None:
+def test_a_retry_whose_first_delivery_never_arrived_is_answered(stack: SlackStack) -> None:
     resp = stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id()), retry_num=2))
     assert resp.status_code == 200
     stack.fake.wait_for("chat.postMessage")
 
 
-def test_acks_do_not_wait_for_a_locked_database(stack: Stack) -> None:
+def test_acks_do_not_wait_for_a_locked_database(stack: SlackStack) -> None:
     """SQLite has one writer: while an import holds it, events are still acked at once and answered after."""
     import sqlite3
 
@@ -183,7 +158,7 @@ def test_acks_do_not_wait_for_a_locked_database(stack: Stack) -> None:
     stack.fake.wait_for("chat.postMessage")
 
 
-def test_bad_signature_is_401_and_nothing_runs(stack: Stack) -> None:
+def test_bad_signature_is_401_and_nothing_runs(stack: SlackStack) -> None:
     body = app_mention(QUESTION, event_id=new_id())
     assert stack.server.post(*event_request(body, secret="not-the-secret")).status_code == 401
     raw, headers = event_request(body)
@@ -197,7 +172,7 @@ def test_bad_signature_is_401_and_nothing_runs(stack: Stack) -> None:
     stack.fake.wait_for("chat.postMessage")
 
 
-def test_stale_timestamp_is_401(stack: Stack) -> None:
+def test_stale_timestamp_is_401(stack: SlackStack) -> None:
     body = app_mention(QUESTION, event_id=new_id())
     assert stack.server.post(*event_request(body, timestamp=int(time.time()) - 301)).status_code == 401
     assert stack.server.post(*event_request(body, timestamp=int(time.time()) + 400)).status_code == 401
@@ -218,7 +193,7 @@ def test_stale_timestamp_is_401(stack: Stack) -> None:
         ("", "application/json"),
     ],
 )
-def test_malformed_signed_payloads_are_4xx_and_logged(stack: Stack, raw: str, ctype: str,
+def test_malformed_signed_payloads_are_4xx_and_logged(stack: SlackStack, raw: str, ctype: str,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     from tests.fakes.slack_harness import signed_headers
 
@@ -229,18 +204,18 @@ def test_malformed_signed_payloads_are_4xx_and_logged(stack: Stack, raw: str, ct
     assert stack.fake.calls == []
 
 
-def test_unsigned_garbage_is_401(stack: Stack) -> None:
+def test_unsigned_garbage_is_401(stack: SlackStack) -> None:
     assert stack.server.post(b"\xff\xfe{garbage", {"content-type": "application/json"}).status_code == 401
 
 
-def test_url_verification_echoes_the_challenge(stack: Stack) -> None:
+def test_url_verification_echoes_the_challenge(stack: SlackStack) -> None:
     body = payload("test_events_url_verification__event_body")
     resp = stack.server.post(*event_request(body))
     assert resp.status_code == 200 and body["challenge"] in resp.text
 
 
 def test_slash_command_acks_before_the_answer_and_answers_via_response_url(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
+    stack: SlackStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
     real_ask = stack.container.services["ask"]
@@ -263,13 +238,13 @@ def test_slash_command_acks_before_the_answer_and_answers_via_response_url(
     assert any(b["type"] == "actions" for b in call.blocks)
 
 
-def test_match_help(stack: Stack) -> None:
+def test_match_help(stack: SlackStack) -> None:
     stack.server.post(*command_request(slash_command("help", response_url=stack.fake.response_url("help"))))
     [call] = stack.fake.wait_for("response_url")
     assert "Ask me in plain language" in call.params["text"]
 
 
-def test_match_profile_opens_the_modal_at_once(stack: Stack) -> None:
+def test_match_profile_opens_the_modal_at_once(stack: SlackStack) -> None:
     form = slash_command("profile", response_url=stack.fake.response_url("p"), trigger_id="trig-1")
     assert stack.server.post(*command_request(form)).status_code == 200
     [call] = stack.fake.calls_to("views.open")  # opened before the ack went out
@@ -278,7 +253,7 @@ def test_match_profile_opens_the_modal_at_once(stack: Stack) -> None:
     assert stack.fake.calls_to("response_url") == []
 
 
-def test_staff_command_refuses_members_politely(stack: Stack) -> None:
+def test_staff_command_refuses_members_politely(stack: SlackStack) -> None:
     stack.server.post(*command_request(slash_command("stats", response_url=stack.fake.response_url("s1"))))
     [call] = stack.fake.wait_for("response_url")
     assert call.params["text"] == texts.STAFF_ONLY
@@ -289,7 +264,7 @@ def test_staff_command_refuses_members_politely(stack: Stack) -> None:
     assert call.params["text"].startswith("Directory: 2 organizations, ")
 
 
-def click(stack: Stack, action: str, ref: str, *, user: str = "W111", query_id: str | None = None,
+def click(stack: SlackStack, action: str, ref: str, *, user: str = "W111", query_id: str | None = None,
           ephemeral: bool = True) -> None:
     body = payload("test_block_actions__body")
     body["user"]["id"] = user
@@ -301,7 +276,7 @@ def click(stack: Stack, action: str, ref: str, *, user: str = "W111", query_id: 
     assert stack.server.post(*interactive_request(body)).status_code == 200
 
 
-def test_save_and_not_relevant_are_stored_through_the_core(stack: Stack) -> None:
+def test_save_and_not_relevant_are_stored_through_the_core(stack: SlackStack) -> None:
     click(stack, "save", "org:weldbot", user="USAVE")
     [call] = stack.fake.wait_for("response_url")
     assert call.params["text"].startswith("Saved WeldBot Automation")
@@ -314,14 +289,14 @@ def test_save_and_not_relevant_are_stored_through_the_core(stack: Stack) -> None
         assert (feedback.ref, feedback.verdict) == ("course:c-plc", "not_relevant")
 
 
-def test_more_like_this_answers_in_the_original_thread(stack: Stack) -> None:
+def test_more_like_this_answers_in_the_original_thread(stack: SlackStack) -> None:
     click(stack, "more_like_this", "org:weldbot", ephemeral=False)
     [call] = stack.fake.wait_for("response_url")
     assert call.params["response_type"] == "in_channel" and call.params["thread_ts"] == "100.000"
     assert call.params["text"].startswith("More like WeldBot Automation") and call.blocks
 
 
-def test_user_facing_errors_are_shown_as_is(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_facing_errors_are_shown_as_is(stack: SlackStack, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(request: ActionRequest) -> Reply:
         raise UserFacingError("Introductions need a profile first.")
 
@@ -332,7 +307,7 @@ def test_user_facing_errors_are_shown_as_is(stack: Stack, monkeypatch: pytest.Mo
 
 
 def test_a_listener_exception_gives_a_friendly_message_and_a_log(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    stack: SlackStack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(incoming: IncomingMessage) -> Reply:
         raise RuntimeError("index corrupted: secret detail")
@@ -346,7 +321,7 @@ def test_a_listener_exception_gives_a_friendly_message_and_a_log(
     assert logged and logged[0].name == "bot.slack.errors"
 
 
-def test_rate_limit_is_retried_after_retry_after(stack: Stack) -> None:
+def test_rate_limit_is_retried_after_retry_after(stack: SlackStack) -> None:
     stack.fake.fail("chat.postMessage", status=429, retry_after=1)
     stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id())))
     [ok] = stack.fake.wait_for("chat.postMessage", timeout=15)
@@ -355,14 +330,14 @@ def test_rate_limit_is_retried_after_retry_after(stack: Stack) -> None:
     assert ok.params["text"] == limited.params["text"]
 
 
-def test_server_errors_are_retried(stack: Stack) -> None:
+def test_server_errors_are_retried(stack: SlackStack) -> None:
     stack.fake.fail("chat.postMessage", status=503, retry_after=None)
     stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id())))
     stack.fake.wait_for("chat.postMessage", timeout=15)
     assert [c.status for c in stack.fake.calls if c.method == "chat.postMessage"] == [503, 200]
 
 
-def test_message_shortcut_finds_matches_for_the_message(stack: Stack) -> None:
+def test_message_shortcut_finds_matches_for_the_message(stack: SlackStack) -> None:
     body = payload("test_shortcut__message_shortcut_body")
     body.update(callback_id="find_matches", response_url=stack.fake.response_url("sc"))
     body["message"]["text"] = "<@W222> anyone automating TIG welding of aluminium battery trays?"
@@ -372,7 +347,7 @@ def test_message_shortcut_finds_matches_for_the_message(stack: Stack) -> None:
     assert 'matches "@W222 anyone automating TIG welding' in call.params["text"]
 
 
-def test_app_home_publishes_for_the_home_tab_only(stack: Stack) -> None:
+def test_app_home_publishes_for_the_home_tab_only(stack: SlackStack) -> None:
     body = payload("test_events_org_apps__event_payload_3")  # the Messages tab
     body.update(event_id=new_id(), team_id="T111")
     stack.server.post(*event_request(body))
@@ -401,7 +376,7 @@ def profile_submission(values: dict[str, str], user: str) -> dict[str, Any]:
     return body
 
 
-def test_profile_submission_errors_go_back_to_the_modal(stack: Stack) -> None:
+def test_profile_submission_errors_go_back_to_the_modal(stack: SlackStack) -> None:
     resp = stack.server.post(*interactive_request(profile_submission({"name": "", "expertise": "short"}, "WPROF")))
     assert resp.status_code == 200
     answer = resp.json()
@@ -410,7 +385,7 @@ def test_profile_submission_errors_go_back_to_the_modal(stack: Stack) -> None:
         assert s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "WPROF")).first() is None
 
 
-def test_profile_submission_saves_and_refreshes_home(stack: Stack) -> None:
+def test_profile_submission_saves_and_refreshes_home(stack: SlackStack) -> None:
     values = {"name": "Bob <!channel> Tremblay", "expertise": "Friction stir welding of aluminium battery trays.",
               "affiliation": "Tremblay Fab"}
     resp = stack.server.post(*interactive_request(profile_submission(values, "WPROF2")))
@@ -431,7 +406,7 @@ def test_profile_submission_saves_and_refreshes_home(stack: Stack) -> None:
     assert "Bob &lt;!channel&gt; Tremblay" in json.dumps(call.blocks)
 
 
-def test_uninstall_retires_the_workspace_accounts(stack: Stack) -> None:
+def test_uninstall_retires_the_workspace_accounts(stack: SlackStack) -> None:
     with stack.container.sessions.begin() as s:
         s.add(PlatformAccount(platform="slack", workspace_id="TGONE", user_id="U1"))
     body = payload("test_events__app_uninstalled_body")
@@ -445,7 +420,7 @@ def test_uninstall_retires_the_workspace_accounts(stack: Stack) -> None:
     assert stack.server.post(*event_request(revoked)).status_code == 200
 
 
-def test_healthz(stack: Stack) -> None:
+def test_healthz(stack: SlackStack) -> None:
     resp = stack.server.client.get("/healthz")
     assert resp.status_code == 200 and resp.headers["server-timing"].startswith("app;dur=")
     assert resp.json()["status"] == "ok" and resp.json()["slack"] == "single-workspace"
