@@ -23,9 +23,16 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     if n == 0 or k <= 0:
         return np.zeros(0, dtype=np.int64)
     k = min(k, n)
-    idx = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    if k < n:
+        idx = np.argpartition(-scores, k - 1)[:k]
+        # argpartition keeps an arbitrary few of the items tied at the cut: keep the lowest positions instead,
+        # so the same items win whichever array (a full scan, an index's pool) holds them.
+        cut = scores[idx].min()
+        above = idx[scores[idx] > cut]
+        idx = np.concatenate([above, np.flatnonzero(scores == cut)[: k - above.shape[0]]])
+    else:
+        idx = np.arange(n)
     idx = idx[np.isfinite(scores[idx])]
-    # Stable tie-break on index keeps results deterministic.
     order = np.lexsort((idx, -scores[idx]))
     return idx[order].astype(np.int64)
 

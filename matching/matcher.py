@@ -23,8 +23,9 @@ from matching.explain import best_overlap, shared_terms
 from matching.fusion import convex, rrf, top_k
 from matching.hits import Hit, check_choice, flatten_groups
 from matching.lexical import LexicalIndex
+from matching.pooled import PoolSource, SharedRows, ask, score_pool
 from matching.query import strip_request_frame
-from matching.scoring import item_rows, pool_argmax, pool_max, pool_top2, reciprocal, rocchio
+from matching.scoring import pool_argmax, pool_max, pool_top2, reciprocal, rocchio
 from matching.vecstore import DTYPES, RowView, Vectors, as_stored, dot, take
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     prf_docs, prf_weight : int, float
         Dense pseudo-relevance feedback: the question vector moves towards the best evidence of the top
         ``prf_docs`` fused items by ``prf_weight`` (0 docs disables it), then the channels are fused again.
-    prf_pool : int
-        The feedback pass re-scores only the first pass's top ``prf_pool`` dense items (and the candidates).
     vector_dtype : {"float16", "float32"}
         How snippet and need vectors are held (``matching.vecstore``): float16 halves the memory of a large
         directory; products are still summed in float32.
@@ -92,7 +91,6 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         strip_frame: bool = True,
         prf_docs: int = 3,
         prf_weight: float = 1.0,
-        prf_pool: int = 1000,
         vector_dtype: str = "float16",
     ) -> None:
         self.embedder = embedder
@@ -112,7 +110,6 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.strip_frame = strip_frame
         self.prf_docs = prf_docs
         self.prf_weight = prf_weight
-        self.prf_pool = prf_pool
         self.vector_dtype = vector_dtype
 
     # ------------------------------------------------------------------ fit
@@ -179,6 +176,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.need_offsets_ = need_offsets
         self.has_needs_ = np.diff(need_offsets) > 0
         self.kinds_ = np.asarray(list(kinds) if kinds is not None else ["organization"] * len(items), dtype=object)
+        self.shared_rows_ = SharedRows.of(vectors, offsets)
         self.lexical_ = LexicalIndex(k1=self.k1, b=self.b, stemming=self.stemming).fit(
             " ".join(group) for group in items
         )
@@ -225,7 +223,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         method: str = "engine",
         query_vector: np.ndarray | None = None,
         explain: bool = True,
-        dense_pool: np.ndarray | None = None,
+        dense_pool: PoolSource | None = None,
     ) -> list[Hit]:
         """Best ``k`` items for ``query``, best first.
 
@@ -244,9 +242,10 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             Precomputed ``encode_query(query_text(query, method))`` (batch evaluation).
         explain : bool
             Compute ``shared_terms`` (evaluation runs skip them).
-        dense_pool : int ndarray, optional
-            Items an approximate nearest-neighbour index (pgvector HNSW) found for the question: the dense
-            channel scores only these, exactly, instead of every snippet.
+        dense_pool : int ndarray, or a function of a query vector returning one (or ``None``), optional
+            Items an approximate nearest-neighbour index (pgvector HNSW) found: the dense channel scores only
+            these (with the lexical candidates and items tied with them, ``matching.pooled``), exactly, instead
+            of every snippet. A function is asked again for the feedback-moved question vector.
 
         Returns
         -------
@@ -267,20 +266,15 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
                     terms.setdefault(t, self.expansion_weight)
             channels["lexical"] = self.lexical_.score(terms)
         sims = None
+        n_cand = max(self.candidates, k)
         if method != "lexical":
             q = self.encode_query(subject) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
-            if dense_pool is None:
-                channels["dense"], sims = self._dense(q, method == "engine")
-            else:  # exact cosines for the index's items and the lexical candidates, so every candidate has both
-                pool = np.asarray(dense_pool, dtype=np.int64)
-                if "lexical" in channels:
-                    pool = np.union1d(pool, self._lexical_top(channels["lexical"], allowed, max(self.candidates, k)))
-                channels["dense"], sims = self._rescore(q, np.unique(pool))
-        n_cand = max(self.candidates, k)
+            keep = self._lexical_top(channels["lexical"], allowed, n_cand) if "lexical" in channels else None
+            channels["dense"], sims = self._dense_channel(q, method == "engine", dense_pool, keep)
         cand, final = self._fuse(channels, allowed, n_cand, method)
         if method == "engine" and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
             q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
-            channels["dense"], sims = self._rescore(q, np.union1d(top_k(channels["dense"], self.prf_pool), cand))
+            channels["dense"], sims = self._dense_channel(q, True, dense_pool, cand)
             cand, final = self._fuse(channels, allowed, n_cand, method)
         if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
             final = self._reciprocity(final, cand, channels, asker_offer)
@@ -319,18 +313,17 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             lex[~allowed] = -np.inf
         return top_k(lex, n)
 
-    def _rescore(self, q: np.ndarray, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Dense channel for ``q`` over the snippets of ``pool`` items only (others ``-inf``): the second,
-        feedback pass costs a small gather instead of another pass over every vector."""
-        if self.pooling == "top2":
-            return self._dense(q, True)
-        rows, sub_offsets = item_rows(self.offsets_, pool)
-        sub = take(self.snippet_vectors_, rows) @ q
-        sims = np.full(self.snippet_vectors_.shape[0], -np.inf, dtype=np.float32)
-        sims[rows] = sub
-        dense = np.full(self.n_items_, -np.inf, dtype=np.float32)
-        dense[pool] = pool_max(sub, sub_offsets, empty=-np.inf)
-        return dense, sims
+    def _dense_channel(
+        self, q: np.ndarray, engine: bool, source: PoolSource | None, keep: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dense scores for ``q``: every snippet, or (with an index's ``source``) its pool and ``keep`` (the
+        candidates fused with it, which need both channels' scores), scored exactly."""
+        pool = ask(source, q)
+        if pool is None or (engine and self.pooling == "top2"):
+            return self._dense(q, engine)
+        if keep is not None:
+            pool = np.union1d(pool, keep)
+        return score_pool(self.snippet_vectors_, self.offsets_, q, pool, self.shared_rows_)
 
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""

@@ -285,12 +285,15 @@ class Catalog:
         if not text.strip() or not mask.any():
             return []
         asker = snap.by_ref.get(asker_ref) if asker_ref else None
-        q, pool = None, None
+        pool = None
         if self.ann is not None and self.ann.ready_for(snap):
-            q = snap.matcher.encode_query(snap.matcher.query_text(text))
-            pool = self.ann.candidates(snap, q, list(kinds if kinds else DEFAULT_KINDS))
+            ann, wanted = self.ann, list(kinds if kinds else DEFAULT_KINDS)
+
+            def pool(vector: np.ndarray) -> np.ndarray | None:  # asked again for the feedback pass
+                return ann.candidates(snap, vector, wanted)
+
         hits = snap.matcher.rank(
-            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, query_vector=q, dense_pool=pool
+            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool
         )
         return self._suggestions(snap, hits, avoid)
 

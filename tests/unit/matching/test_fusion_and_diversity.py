@@ -14,6 +14,15 @@ def test_top_k_orders_skips_excluded_and_breaks_ties_by_index() -> None:
     assert top_k(scores, 10).tolist() == [1, 3, 4, 0]
 
 
+def test_top_k_keeps_the_lowest_positions_among_items_tied_at_the_cut() -> None:
+    """argpartition alone keeps an arbitrary few of a tied group; a full scan and an index's pool must agree."""
+    rng = np.random.default_rng(0)
+    scores = rng.choice(np.array([0.2, 0.5, 0.7]), size=5000)
+    for k in (1, 10, 100, 1700):
+        want = np.lexsort((np.arange(5000), -scores))[:k]
+        assert top_k(scores, k).tolist() == want.tolist()
+
+
 def test_rrf_by_hand() -> None:
     fused = rrf([np.array([2, 0]), np.array([0, 1])], 4, k=60)
     assert fused[0] == pytest.approx(1 / 62 + 1 / 61)
