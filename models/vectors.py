@@ -1,11 +1,19 @@
 """Evidence-snippet vectors in PostgreSQL (pgvector) behind an HNSW index: one shared index for every worker.
 
-The table exists only on PostgreSQL with the ``vector`` extension (migration ``0010_pgvector`` creates nothing
-on SQLite), so it lives in its own ``MetaData``, outside ``Base.metadata``: autogenerate on SQLite never sees
-it. Functions here take a ``Session`` and never commit; the caller owns the transaction.
+Two tables: ``snippet_vectors`` says which owner ("org:ext-id", "person:...") holds which snippet (by content
+hash), ``text_vectors`` holds each distinct snippet text's vector once, behind the HNSW index. Directories
+repeat sentences word for word (boilerplate, a course description reused by several providers, copies of a
+profile); HNSW is not built for exact duplicates (a group of identical vectors fills its own neighbour lists
+and the graph around it loses its way: recall@10 of whole answers fell to 0.94 at 100,000 profiles with 3.7
+copies per text), so the graph sees each vector once and a search joins every holder back.
 
-Search returns owners, not snippets: the top ``candidates`` snippets by cosine distance are fetched through the
-index, then grouped so each owner scores by its best snippet (best-evidence, as ``matching`` does in memory).
+The tables exist only on PostgreSQL with the ``vector`` extension (migrations ``0010_pgvector`` and
+``0020_text_vectors`` create nothing on SQLite), so they live in their own ``MetaData``, outside
+``Base.metadata``: autogenerate on SQLite never sees them. Functions here take a ``Session`` and never
+commit; the caller owns the transaction.
+
+Search returns owners, not snippets: the nearest ``candidates`` texts are fetched through the index, joined
+to the owners holding them, and each owner scores by its best snippet (best-evidence, as ``matching`` does).
 """
 
 from __future__ import annotations
@@ -28,15 +36,17 @@ logger = logging.getLogger(__name__)
 
 VECTOR_DIM = 384  # all-MiniLM-L6-v2
 TABLE = "snippet_vectors"
-POSTGRES_ONLY_TABLES = frozenset({TABLE})
-# pgvector's defaults m=16 / ef_construction=64 give owner-level recall@10 0.99 at 100k profiles (200k snippets)
-# with ef_search 100 (scripts/bench_pgvector.py); ef_construction=128 built 2.7x slower (20k vectors) and the
-# recall left to gain is under 1 %.
-HNSW_M = 16
-HNSW_EF_CONSTRUCTION = 64
+TEXT_TABLE = "text_vectors"
+POSTGRES_ONLY_TABLES = frozenset({TABLE, TEXT_TABLE})
+# pgvector's defaults (m 16, ef_construction 64) found 0.73 of the true 100 nearest texts with ef_search 400 on
+# the 100k-profile benchmark directory (65k texts in tight clusters: copies of one profile reworded), and whole
+# answers agreed with the exact catalog at 0.97; m 32 / ef_construction 200 builds in ~32 s instead of ~13 s
+# and agrees at 0.99 (scripts/bench_catalog_pgvector.py).
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200
 DEFAULT_EF_SEARCH = 100
-HNSW_INDEX_NAME = "ix_snippet_vectors_embedding"
-#: Owners per DELETE statement (one bound parameter each; PostgreSQL's limit is 65,535).
+HNSW_INDEX_NAME = "ix_text_vectors_embedding"
+#: Values per bound array or IN list (an expanding IN binds one parameter each; PostgreSQL allows 65,535).
 DELETE_CHUNK = 10_000
 
 
@@ -45,20 +55,28 @@ class VectorBase(DeclarativeBase):
 
 
 class SnippetVector(VectorBase):
-    """One evidence snippet of a directory entry ("org:ext-id", "person:...", ...) and its embedding."""
+    """One evidence snippet of a directory entry: its owner, kind and text's content hash (no vector)."""
 
     __tablename__ = TABLE
 
     owner_ref: Mapped[str] = mapped_column(String(160), primary_key=True)
     snippet_index: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class TextVector(VectorBase):
+    """The embedding of one distinct snippet text, kept while some owner holds that text."""
+
+    __tablename__ = TEXT_TABLE
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     embedding: Mapped[Any] = mapped_column(Vector(VECTOR_DIM))
 
 
 HNSW_INDEX = Index(
     HNSW_INDEX_NAME,
-    SnippetVector.embedding,
+    TextVector.embedding,
     postgresql_using="hnsw",
     postgresql_with={"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION},
     postgresql_ops={"embedding": "vector_cosine_ops"},
@@ -76,23 +94,25 @@ class OwnerHit:
 
 
 def include_in_base_schema(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
-    """Alembic ``include_name`` hook: compare ``Base.metadata`` without the PostgreSQL-only vector table."""
+    """Alembic ``include_name`` hook: compare ``Base.metadata`` without the PostgreSQL-only vector tables."""
     if type_ == "table":
         return name not in POSTGRES_ONLY_TABLES
     return parent_names.get("table_name") not in POSTGRES_ONLY_TABLES
 
 
 def vector_table_ready(connection: Connection) -> bool:
-    """True on PostgreSQL when the migrations created the table (the extension was available)."""
+    """True on PostgreSQL when the migrations created the tables (the extension was available)."""
     if connection.dialect.name != "postgresql":
         return False
-    return connection.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE}).scalar_one()
+    return connection.execute(
+        text("SELECT to_regclass(:a) IS NOT NULL AND to_regclass(:b) IS NOT NULL"), {"a": TABLE, "b": TEXT_TABLE}
+    ).scalar_one()
 
 
 def ensure_vector_table(connection: Connection) -> bool:
-    """Create the extension (when this role may) and the table with its indexes if missing; True if usable.
+    """Create the extension (when this role may) and the tables with their indexes if missing; True if usable.
 
-    For servers that got pgvector after ``0010_pgvector`` ran (it skips the table without the extension).
+    For servers that got pgvector after ``0010_pgvector`` ran (it skips the tables without the extension).
     The schema is the migration's (a test compares them). Callers hold the migration lock.
     """
     if connection.dialect.name != "postgresql":
@@ -106,12 +126,18 @@ def ensure_vector_table(connection: Connection) -> bool:
         logger.warning("cannot create the vector extension: %s", exc.orig)
         return False
     VectorBase.metadata.create_all(connection, checkfirst=True)
-    logger.info("created table %s with its HNSW index", TABLE)
+    logger.info("created tables %s and %s with its HNSW index", TABLE, TEXT_TABLE)
     return True
 
 
 def count_rows(session: Session) -> int:
+    """Snippets stored (one per owner and snippet)."""
     return session.execute(select(func.count()).select_from(SnippetVector)).scalar_one()
+
+
+def count_texts(session: Session) -> int:
+    """Distinct texts stored (one vector each, in the HNSW graph)."""
+    return session.execute(select(func.count()).select_from(TextVector)).scalar_one()
 
 
 def drop_hnsw_index(session: Session) -> None:
@@ -130,6 +156,11 @@ def create_hnsw_index(session: Session, *, maintenance_work_mem: str | None = No
     HNSW_INDEX.create(session.connection(), checkfirst=True)
 
 
+def analyze(session: Session) -> None:
+    """Fresh planner statistics after a bulk load (autovacuum gets there later)."""
+    session.execute(text(f"ANALYZE {TABLE}, {TEXT_TABLE}"))
+
+
 def owner_hashes(session: Session) -> dict[str, tuple[str, ...]]:
     """Every stored owner and its snippets' content hashes, in snippet order (to skip unchanged owners)."""
     rows = session.execute(
@@ -143,20 +174,78 @@ def owner_hashes(session: Session) -> dict[str, tuple[str, ...]]:
     return {ref: tuple(values) for ref, values in hashes.items()}
 
 
-def delete_owners(session: Session, owner_refs: Iterable[str]) -> int:
-    """Remove every snippet of these owners; returns how many of them had snippets."""
+def _hashes() -> Any:
+    return bindparam("h", type_=ARRAY(String))
+
+
+def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), DELETE_CHUNK):
+        yield list(values[start : start + DELETE_CHUNK])
+
+
+def delete_owner_rows(session: Session, owner_refs: Iterable[str]) -> tuple[int, set[str]]:
+    """Remove these owners' snippet rows, keeping the texts; returns how many owners had rows and the hashes
+    they held (``drop_orphan_texts`` afterwards, once the rewritten owners are back in)."""
     refs = list(dict.fromkeys(owner_refs))
     removed: set[str] = set()
-    # An expanding IN binds one parameter per owner and PostgreSQL takes at most 65,535 per statement: a first
-    # sync of a 100,000-profile directory rewrites more owners than that.
-    for start in range(0, len(refs), DELETE_CHUNK):
-        removed.update(session.scalars(
+    hashes: set[str] = set()
+    for chunk in _chunks(refs):
+        rows = session.execute(
             delete(SnippetVector)
             .where(SnippetVector.owner_ref.in_(bindparam("refs", expanding=True)))
-            .returning(SnippetVector.owner_ref),
-            {"refs": refs[start : start + DELETE_CHUNK]},
+            .returning(SnippetVector.owner_ref, SnippetVector.content_hash),
+            {"refs": chunk},
+        )
+        for ref, digest in rows:
+            removed.add(ref)
+            hashes.add(digest)
+    return len(removed), hashes
+
+
+def drop_orphan_texts(session: Session, hashes: Iterable[str]) -> int:
+    """Remove the vectors of these texts that no owner holds any more; returns how many."""
+    gone = 0
+    for chunk in _chunks(sorted(set(hashes))):
+        gone += len(session.scalars(
+            delete(TextVector)
+            .where(TextVector.content_hash == func.any(_hashes()))
+            .where(~select(SnippetVector.owner_ref).where(SnippetVector.content_hash == TextVector.content_hash)
+                   .exists())
+            .returning(TextVector.content_hash),
+            {"h": chunk},
+        ).all())
+    return gone
+
+
+def delete_owners(session: Session, owner_refs: Iterable[str]) -> int:
+    """Remove every snippet of these owners, and the vectors of texts nobody else holds; returns how many of
+    the owners had snippets."""
+    removed, hashes = delete_owner_rows(session, owner_refs)
+    drop_orphan_texts(session, hashes)
+    return removed
+
+
+def stored_texts(session: Session, hashes: Iterable[str]) -> set[str]:
+    """Which of these texts already have a vector."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(hashes))):
+        found.update(session.scalars(
+            select(TextVector.content_hash).where(TextVector.content_hash == func.any(_hashes())), {"h": chunk}
         ))
-    return len(removed)
+    return found
+
+
+def _copy(session: Session, sql: str, types: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    from pgvector.psycopg import register_vector  # psycopg 3 is the only PostgreSQL driver we use
+
+    raw = session.connection().connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the session's connection is closed")
+    register_vector(raw)
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 def insert_rows(
@@ -164,28 +253,39 @@ def insert_rows(
     rows: Iterable[tuple[str, int, str, str]],
     vectors: np.ndarray,
 ) -> int:
-    """Bulk-insert ``(owner_ref, snippet_index, kind, content_hash)`` rows with ``vectors`` (n, 384) via COPY.
+    """Bulk-insert ``(owner_ref, snippet_index, kind, content_hash)`` rows with ``vectors`` (n, 384) via COPY;
+    a text already stored (or repeated in ``rows``) keeps its one vector. Returns how many texts were new.
 
     Binary COPY is ~20x faster than INSERT for vectors (no text formatting of 384 floats per row).
     """
-    from pgvector.psycopg import register_vector  # psycopg 3 is the only PostgreSQL driver we use
-
     rows = list(rows)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if vectors.ndim != 2 or vectors.shape != (len(rows), VECTOR_DIM):
         raise ValueError(f"vectors must have shape ({len(rows)}, {VECTOR_DIM}), got {vectors.shape}")
     if not rows:
         return 0
-    raw = session.connection().connection.driver_connection
-    if raw is None:
-        raise RuntimeError("the session's connection is closed")
-    register_vector(raw)
-    copy_sql = f"COPY {TABLE} (owner_ref, snippet_index, kind, content_hash, embedding) FROM STDIN (FORMAT BINARY)"
-    with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:  # type: ignore[union-attr]
-        copy.set_types(["varchar", "int4", "varchar", "varchar", "vector"])
-        for (ref, index, kind, digest), vector in zip(rows, vectors, strict=True):
-            copy.write_row((ref, index, kind, digest, vector))
-    return len(rows)
+    have = stored_texts(session, (r[3] for r in rows))
+    first = {r[3]: i for i, r in reversed(list(enumerate(rows))) if r[3] not in have}
+    _copy(session, f"COPY {TABLE} (owner_ref, snippet_index, kind, content_hash) FROM STDIN (FORMAT BINARY)",
+          ["varchar", "int4", "varchar", "varchar"], rows)
+    _copy(session, f"COPY {TEXT_TABLE} (content_hash, embedding) FROM STDIN (FORMAT BINARY)",
+          ["varchar", "vector"], ((digest, vectors[i]) for digest, i in first.items()))
+    return len(first)
+
+
+def nearest_texts(session: Session, query: np.ndarray, limit: int, ef_search: int) -> list[tuple[str, float]]:
+    """The ``limit`` texts nearest to ``query`` through the HNSW index, as (content hash, cosine distance).
+
+    ``ef_search`` is raised to a quarter above ``limit`` (an HNSW scan returns at most ``ef_search`` rows, and
+    the last of them are the least accurate); past pgvector's ceiling of 1,000 an iterative scan goes on.
+    """
+    breadth = max(int(ef_search), min(limit + limit // 4, 1000))
+    session.execute(text(f"SET LOCAL hnsw.ef_search = {breadth}"))  # until the caller's transaction ends
+    session.execute(text(f"SET LOCAL hnsw.iterative_scan = {'relaxed_order' if limit > breadth else 'off'}"))
+    sql = text(
+        f"SELECT content_hash, embedding <=> :q AS distance FROM {TEXT_TABLE} ORDER BY embedding <=> :q LIMIT :n"
+    ).bindparams(bindparam("q", type_=Vector(VECTOR_DIM)))
+    return [(h, float(d)) for h, d in session.execute(sql, {"q": query, "n": limit})]
 
 
 def search_owners(
@@ -202,50 +302,37 @@ def search_owners(
     Args:
         query: an L2-normalised query vector, shape (384,).
         k: owners to return.
-        kinds: keep only these owner kinds (iterative index scan keeps filtered results complete).
-        candidates: snippets fetched before grouping (default ``max(4 * k, 40)``); doubled while fewer than
-            ``k`` owners come back and more snippets exist.
-        ef_search: HNSW search breadth; raised to ``candidates`` when smaller (pgvector returns at most
-            ``ef_search`` rows per scan otherwise).
+        kinds: keep only these owner kinds.
+        candidates: distinct texts fetched before looking up their owners (default ``max(4 * k, 40)``);
+            doubled while fewer than ``k`` owners come back and more texts exist.
+        ef_search: HNSW search breadth; raised to a quarter above ``candidates`` when smaller.
 
     Returns:
-        Hits ordered by score, best first; fewer than ``k`` only when fewer owners match.
+        Hits ordered by score (then owner), best first; fewer than ``k`` only when fewer owners match.
     """
     query = np.asarray(query, dtype=np.float32).reshape(-1)
     if query.shape != (VECTOR_DIM,):
         raise ValueError(f"query must have shape ({VECTOR_DIM},), got {query.shape}")
     if k < 1:
         return []
+    wanted = set(kinds) if kinds else None
     limit = candidates or max(4 * k, 40)
-    kind_filter = "WHERE kind = ANY(:kinds)" if kinds else ""
-    sql = text(
-        f"""
-        WITH nearest AS MATERIALIZED (
-            SELECT owner_ref, kind, snippet_index, embedding <=> :q AS distance
-            FROM {TABLE} {kind_filter}
-            ORDER BY embedding <=> :q
-            LIMIT :limit
-        ), best AS (
-            SELECT DISTINCT ON (owner_ref) owner_ref, kind, snippet_index, distance
-            FROM nearest ORDER BY owner_ref, distance, snippet_index
-        )
-        SELECT owner_ref, kind, snippet_index, distance, (SELECT count(*) FROM nearest) AS fetched
-        FROM best ORDER BY distance, owner_ref LIMIT :k
-        """
-    ).bindparams(bindparam("q", type_=Vector(VECTOR_DIM)))
-    params: dict[str, object] = {"q": query, "k": k}
-    if kinds:
-        params["kinds"] = list(kinds)
-        sql = sql.bindparams(bindparam("kinds", type_=ARRAY(String)))
+    # Two plain statements rather than one join: the owners' lookup by content hash stays an index lookup
+    # whatever the planner's statistics say (a fresh table once got a hash join over every snippet, 60 ms).
+    holders = select(SnippetVector.owner_ref, SnippetVector.kind, SnippetVector.snippet_index,
+                     SnippetVector.content_hash).where(SnippetVector.content_hash == func.any(_hashes()))
     while True:
-        params["limit"] = limit
-        # SET LOCAL lasts until the end of the caller's transaction; iterative scans keep filtered
-        # queries from returning fewer rows than asked (pgvector >= 0.8).
-        session.execute(text(f"SET LOCAL hnsw.ef_search = {max(int(ef_search), min(limit, 1000))}"))
-        session.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-        rows = session.execute(sql, params).all()
-        fetched = rows[0].fetched if rows else 0
-        if len(rows) >= k or fetched < limit or limit >= 100_000:
+        texts = nearest_texts(session, query, limit, ef_search)
+        distance = dict(texts)
+        best: dict[str, tuple[float, int, str]] = {}
+        for chunk in _chunks(list(distance)):
+            for ref, kind, index, digest in session.execute(holders, {"h": chunk}):
+                if wanted is None or kind in wanted:
+                    mine = (distance[digest], index, kind)
+                    if ref not in best or mine < best[ref]:
+                        best[ref] = mine
+        if len(best) >= k or len(texts) < limit or limit >= 100_000:
             break
-        limit *= 2  # a few owners with many snippets filled the candidates: look further
-    return [OwnerHit(r.owner_ref, r.kind, 1.0 - float(r.distance), int(r.snippet_index)) for r in rows]
+        limit *= 2  # too few owners of the wanted kinds among the nearest texts: look further
+    order = sorted(best, key=lambda ref: (best[ref][0], ref))[:k]
+    return [OwnerHit(ref, best[ref][2], 1.0 - best[ref][0], best[ref][1]) for ref in order]

@@ -135,8 +135,9 @@ def run(profiles: int = 100_000, queries: int = 200, admin_url: str | None = Non
             pgv.create_hnsw_index(s, maintenance_work_mem="1GB")
             out["index_build_s"] = round(time.perf_counter() - started, 1)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f"VACUUM ANALYZE {pgv.TABLE}"))
-            out["table_mb"] = round(conn.execute(text(f"SELECT pg_table_size('{pgv.TABLE}')")).scalar_one() / 2**20)
+            conn.execute(text(f"VACUUM ANALYZE {pgv.TABLE}, {pgv.TEXT_TABLE}"))
+            out["table_mb"] = round(conn.execute(text(
+                f"SELECT pg_table_size('{pgv.TABLE}') + pg_table_size('{pgv.TEXT_TABLE}')")).scalar_one() / 2**20)
             out["index_mb"] = round(
                 conn.execute(text(f"SELECT pg_relation_size('{pgv.HNSW_INDEX_NAME}')")).scalar_one() / 2**20
             )

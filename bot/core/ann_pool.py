@@ -1,10 +1,12 @@
 """The dense channel's candidates from a shared approximate index (pgvector HNSW), kept in step with the catalog.
 
-With ``VECTOR_BACKEND=pgvector`` every worker's catalog writes its owners' snippet vectors to the shared
-``snippet_vectors`` table after a build (only owners whose snippets changed are rewritten, so the second
-worker to sync a version writes nothing), and searches ask the HNSW index for the nearest owners instead of
-multiplying the question with every snippet. The catalog then scores those owners, and the lexical channel's
-candidates, exactly from its own vectors: results match the exact search within the index's recall.
+With ``VECTOR_BACKEND=pgvector`` every worker's catalog writes its owners' snippets to the shared tables
+after a build (``models.vectors``; only owners whose snippets changed are rewritten, so the second worker to
+sync a version writes nothing), and searches ask the HNSW index for the nearest owners instead of
+multiplying the question with every snippet, once for the question and once for the feedback-moved
+question. The matcher then scores those owners, the items tied with them and the lexical channel's
+candidates exactly from its own vectors (``matching.pooled``): results match the exact search within the
+index's recall.
 
 The sync runs in a background thread (a first load of 100,000 profiles builds the HNSW graph for minutes);
 until the index holds the version a snapshot was built from, or if PostgreSQL fails, searches stay exact.

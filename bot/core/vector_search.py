@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 #: Serialises writers to the shared table (two workers syncing the same owner would collide on its key).
 SYNC_LOCK_KEY = 0x76656374  # "vect"
-#: Writes of at least this many snippets into a table holding no more rebuild the index instead of inserting.
+#: Writes of at least this many new texts into a table holding no more rebuild the index instead of inserting.
 BULK_ROWS = 1000
 
 
@@ -162,15 +162,18 @@ class PgVectorSearch:
     def _write(self, session: Session, owners: list[OwnerVectors]) -> int:
         if not owners:
             return 0
-        pg.delete_owners(session, (o.owner for o in owners))
+        _, old_hashes = pg.delete_owner_rows(session, (o.owner for o in owners))
         rows = [(o.owner, i, o.kind, h) for o in owners for i, h in enumerate(o.content_hashes)]
         # Initial load or full rewrite: load first, build the graph once (incremental inserts cost ~1-2 ms each).
-        bulk = len(rows) >= self.bulk_rows and len(rows) >= pg.count_rows(session)
+        new_texts = len({r[3] for r in rows} - pg.stored_texts(session, {r[3] for r in rows}))
+        bulk = new_texts >= self.bulk_rows and new_texts >= pg.count_texts(session)
         if bulk:
             pg.drop_hnsw_index(session)
         pg.insert_rows(session, rows, np.vstack([o.vectors for o in owners]).astype(np.float32, copy=False))
+        pg.drop_orphan_texts(session, old_hashes)
         if bulk:
             pg.create_hnsw_index(session, maintenance_work_mem=self.build_memory)
+            pg.analyze(session)
         return len(owners)
 
 

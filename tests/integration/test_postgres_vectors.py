@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -12,7 +13,7 @@ from bot.config import Settings
 from bot.core.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch, build_vector_search
 from matching.ann import recall_at_k
 from models import vectors as pgv
-from models.db import make_engine, migrate, session_factory
+from models.db import alembic_config, make_engine, migrate, session_factory
 from tests.postgres_support import TemplateDatabases
 
 pytestmark = pytest.mark.postgres
@@ -52,11 +53,11 @@ def test_migration_creates_extension_table_and_hnsw_index(pg_engine: Engine) -> 
             text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": pgv.HNSW_INDEX_NAME}
         ).scalar_one()
         context = MigrationContext.configure(conn, opts={"include_name": lambda name, type_, parents: (
-            name == pgv.TABLE if type_ == "table" else True)})
+            name in pgv.POSTGRES_ONLY_TABLES if type_ == "table" else True)})
         diff = compare_metadata(context, pgv.VectorBase.metadata)
     assert "USING hnsw (embedding vector_cosine_ops)" in indexdef
     assert f"m='{pgv.HNSW_M}'" in indexdef and f"ef_construction='{pgv.HNSW_EF_CONSTRUCTION}'" in indexdef
-    assert diff == [], f"snippet_vectors model and migration differ: {diff}"
+    assert diff == [], f"vector models and migrations differ: {diff}"
 
 
 def test_recall_at_10_against_exact_search_on_clustered_vectors(pg_engine: Engine) -> None:
@@ -85,7 +86,8 @@ def test_recall_at_10_against_exact_search_on_clustered_vectors(pg_engine: Engin
     with pg_engine.connect() as conn:  # the search really goes through the HNSW index
         conn.execute(text("SET enable_seqscan = off"))
         plan = "\n".join(r[0] for r in conn.execute(
-            text(f"EXPLAIN SELECT owner_ref FROM {pgv.TABLE} ORDER BY embedding <=> CAST(:q AS vector) LIMIT 40"),
+            text(f"EXPLAIN SELECT content_hash FROM {pgv.TEXT_TABLE} "
+                 "ORDER BY embedding <=> CAST(:q AS vector) LIMIT 40"),
             {"q": str(queries[0].tolist())},
         ))
     assert pgv.HNSW_INDEX_NAME in plan
@@ -162,16 +164,18 @@ def test_backend_selection_on_postgresql(pg_engine: Engine) -> None:
 def test_pgvector_backend_recreates_a_missing_table_like_the_migration(pg_engine: Engine) -> None:
     """pgvector installed after the migrations ran: selecting the backend creates the same table and index."""
     with pg_engine.begin() as conn:
-        conn.execute(text(f"DROP TABLE {pgv.TABLE}"))
+        conn.execute(text(f"DROP TABLE {pgv.TABLE}, {pgv.TEXT_TABLE}"))
     assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), pg_engine), PgVectorSearch)
     with pg_engine.connect() as conn:
-        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t"), {"t": pgv.TABLE})
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:t)"),
+                            {"t": [pgv.TABLE, pgv.TEXT_TABLE]})
         indexes: dict[str, str] = {name: definition for name, definition in rows}
         context = MigrationContext.configure(conn, opts={"include_name": lambda name, type_, parents: (
-            name == pgv.TABLE if type_ == "table" else True)})
+            name in pgv.POSTGRES_ONLY_TABLES if type_ == "table" else True)})
         diff = compare_metadata(context, pgv.VectorBase.metadata)
     assert diff == []
-    assert set(indexes) == {"pk_snippet_vectors", "ix_snippet_vectors_kind", pgv.HNSW_INDEX_NAME}
+    assert set(indexes) == {"pk_snippet_vectors", "ix_snippet_vectors_kind", "ix_snippet_vectors_content_hash",
+                            "pk_text_vectors", pgv.HNSW_INDEX_NAME}
     assert f"ef_construction='{pgv.HNSW_EF_CONSTRUCTION}'" in indexes[pgv.HNSW_INDEX_NAME]
 
 
@@ -191,7 +195,7 @@ def test_without_the_extension_migrations_succeed_and_search_stays_exact(
             assert not pgv.vector_table_ready(conn)
             assert conn.execute(text("SELECT to_regclass('organizations') IS NOT NULL")).scalar()
             heads = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-        assert "0010_pgvector" in heads
+        assert "0020_text_vectors" in heads
         assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), app), ExactVectorSearch)
     finally:
         app.dispose()
@@ -211,3 +215,59 @@ def test_deleting_more_owners_than_postgresql_binds_in_one_statement(pg_engine: 
     with sessions.begin() as s:
         assert pgv.delete_owners(s, refs) == len(owners)
         assert pgv.count_rows(s) == 0
+
+
+def shared_text_owners(rng: np.random.Generator) -> tuple[list[OwnerVectors], np.ndarray]:
+    """30 owners: three texts each held by ten owners (a boilerplate line), plus one own text each."""
+    common = _unit(rng.normal(size=(3, DIM)))
+    owners = []
+    for i in range(30):
+        own = _unit(rng.normal(size=(1, DIM)))
+        owners.append(OwnerVectors(f"org:{i}", KINDS[i % 3], (f"common-{i % 3}", f"own-{i}"),
+                                   np.vstack([common[i % 3 : i % 3 + 1], own])))
+    return owners, common
+
+
+def test_a_text_held_by_many_owners_is_stored_once_and_found_for_all_of_them(pg_engine: Engine) -> None:
+    owners, common = shared_text_owners(np.random.default_rng(4))
+    sessions = session_factory(pg_engine)
+    search = PgVectorSearch()
+    with sessions.begin() as s:
+        search.sync(s, owners)
+        assert (pgv.count_rows(s), pgv.count_texts(s)) == (60, 33)
+        hits = search.search(s, common[1], k=10)
+        courses = search.search(s, common[1], k=5, kinds=["course"])
+    assert {h.owner for h in hits} == {f"org:{i}" for i in range(1, 30, 3)}  # every holder of the same text
+    assert all(h.score == pytest.approx(1.0, abs=1e-5) and h.snippet_index == 0 for h in hits)
+    assert len(courses) == 5 and all(h.kind == "course" for h in courses)  # kinds filtered on the holders
+
+
+def test_a_texts_vector_goes_with_its_last_holder(pg_engine: Engine) -> None:
+    owners, common = shared_text_owners(np.random.default_rng(6))
+    sessions = session_factory(pg_engine)
+    search = PgVectorSearch()
+    with sessions.begin() as s:
+        search.sync(s, owners)
+        assert search.delete(s, [o.owner for o in owners[:27]]) == 27  # common-0..2 still held by org:27..29
+        assert sorted(pgv.stored_texts(s, ["common-0", "common-1", "own-0", "own-28"])) == [
+            "common-0", "common-1", "own-28"]
+        search.sync(s, [OwnerVectors("org:28", "person", ("own-28",), owners[28].vectors[1:])])
+        assert pgv.stored_texts(s, ["common-1", "own-28", "common-0", "common-2"]) == {"own-28"}
+        assert pgv.count_texts(s) == 1 and pgv.count_rows(s) == 1
+
+
+def test_the_text_vectors_migration_carries_stored_vectors_over_and_back(pg_engine: Engine) -> None:
+    owners, common = shared_text_owners(np.random.default_rng(8))
+    sessions = session_factory(pg_engine)
+    with sessions.begin() as s:
+        PgVectorSearch().sync(s, owners)
+    config = alembic_config(pg_engine)
+    command.downgrade(config, "0010_pgvector")
+    with pg_engine.connect() as conn:
+        assert conn.execute(text(f"SELECT to_regclass('{pgv.TEXT_TABLE}')")).scalar() is None
+        assert conn.execute(text(f"SELECT count(*) FROM {pgv.TABLE} WHERE embedding IS NOT NULL")).scalar() == 60
+    command.upgrade(config, "heads")
+    with sessions.begin() as s:
+        assert (pgv.count_rows(s), pgv.count_texts(s)) == (60, 33)
+        hits = PgVectorSearch().search(s, common[2], k=10)
+    assert {h.owner for h in hits} == {f"org:{i}" for i in range(2, 30, 3)}
