@@ -165,7 +165,8 @@ class PgVectorSearch:
         _, old_hashes = pg.delete_owner_rows(session, (o.owner for o in owners))
         rows = [(o.owner, i, o.kind, h) for o in owners for i, h in enumerate(o.content_hashes)]
         # Initial load or full rewrite: load first, build the graph once (incremental inserts cost ~1-2 ms each).
-        new_texts = len({r[3] for r in rows} - pg.stored_texts(session, {r[3] for r in rows}))
+        texts = {r[3] for r in rows}
+        new_texts = len(texts - pg.stored_texts(session, texts))
         bulk = new_texts >= self.bulk_rows and new_texts >= pg.count_texts(session)
         if bulk:
             pg.drop_hnsw_index(session)

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch, build_vector_search
@@ -228,12 +229,20 @@ def shared_text_owners(rng: np.random.Generator) -> tuple[list[OwnerVectors], np
     return owners, common
 
 
-def test_a_text_held_by_many_owners_is_stored_once_and_found_for_all_of_them(pg_engine: Engine) -> None:
-    owners, common = shared_text_owners(np.random.default_rng(4))
-    sessions = session_factory(pg_engine)
-    search = PgVectorSearch()
+def synced(
+    pg_engine: Engine, seed: int
+) -> tuple[PgVectorSearch, sessionmaker[Session], list[OwnerVectors], np.ndarray]:
+    """``shared_text_owners`` written to a fresh index."""
+    owners, common = shared_text_owners(np.random.default_rng(seed))
+    sessions, search = session_factory(pg_engine), PgVectorSearch()
     with sessions.begin() as s:
         search.sync(s, owners)
+    return search, sessions, owners, common
+
+
+def test_a_text_held_by_many_owners_is_stored_once_and_found_for_all_of_them(pg_engine: Engine) -> None:
+    search, sessions, owners, common = synced(pg_engine, 4)
+    with sessions.begin() as s:
         assert (pgv.count_rows(s), pgv.count_texts(s)) == (60, 33)
         hits = search.search(s, common[1], k=10)
         courses = search.search(s, common[1], k=5, kinds=["course"])
@@ -243,11 +252,8 @@ def test_a_text_held_by_many_owners_is_stored_once_and_found_for_all_of_them(pg_
 
 
 def test_a_texts_vector_goes_with_its_last_holder(pg_engine: Engine) -> None:
-    owners, common = shared_text_owners(np.random.default_rng(6))
-    sessions = session_factory(pg_engine)
-    search = PgVectorSearch()
+    search, sessions, owners, _ = synced(pg_engine, 6)
     with sessions.begin() as s:
-        search.sync(s, owners)
         assert search.delete(s, [o.owner for o in owners[:27]]) == 27  # common-0..2 still held by org:27..29
         assert sorted(pgv.stored_texts(s, ["common-0", "common-1", "own-0", "own-28"])) == [
             "common-0", "common-1", "own-28"]
@@ -257,10 +263,7 @@ def test_a_texts_vector_goes_with_its_last_holder(pg_engine: Engine) -> None:
 
 
 def test_the_text_vectors_migration_carries_stored_vectors_over_and_back(pg_engine: Engine) -> None:
-    owners, common = shared_text_owners(np.random.default_rng(8))
-    sessions = session_factory(pg_engine)
-    with sessions.begin() as s:
-        PgVectorSearch().sync(s, owners)
+    _, sessions, _, common = synced(pg_engine, 8)
     config = alembic_config(pg_engine)
     command.downgrade(config, "0010_pgvector")
     with pg_engine.connect() as conn:
