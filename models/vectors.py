@@ -41,13 +41,13 @@ POSTGRES_ONLY_TABLES = frozenset({TABLE, TEXT_TABLE})
 # pgvector's defaults (m 16, ef_construction 64) found 0.73 of the true 100 nearest texts with ef_search 400 on
 # the 100k-profile benchmark directory (65k texts in tight clusters: copies of one profile reworded), and whole
 # answers agreed with the exact catalog at 0.97; m 32 / ef_construction 200 builds in ~32 s instead of ~13 s
-# and agrees at 0.99 (scripts/bench_catalog_pgvector.py).
+# and agrees at 0.99, 1.00 with ef_search a quarter above the texts fetched (scripts/bench_catalog_pgvector.py).
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 DEFAULT_EF_SEARCH = 100
 HNSW_INDEX_NAME = "ix_text_vectors_embedding"
 #: Values per bound array or IN list (an expanding IN binds one parameter each; PostgreSQL allows 65,535).
-DELETE_CHUNK = 10_000
+CHUNK = 10_000
 
 
 class VectorBase(DeclarativeBase):
@@ -179,8 +179,8 @@ def _hashes() -> Any:
 
 
 def _chunks(values: Sequence[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), DELETE_CHUNK):
-        yield list(values[start : start + DELETE_CHUNK])
+    for start in range(0, len(values), CHUNK):
+        yield list(values[start : start + CHUNK])
 
 
 def delete_owner_rows(session: Session, owner_refs: Iterable[str]) -> tuple[int, set[str]]:
@@ -252,9 +252,13 @@ def insert_rows(
     session: Session,
     rows: Iterable[tuple[str, int, str, str]],
     vectors: np.ndarray,
+    *,
+    stored: set[str] | None = None,
 ) -> int:
     """Bulk-insert ``(owner_ref, snippet_index, kind, content_hash)`` rows with ``vectors`` (n, 384) via COPY;
     a text already stored (or repeated in ``rows``) keeps its one vector. Returns how many texts were new.
+    ``stored``: which of the rows' texts the table already holds, when the caller has just asked
+    (``stored_texts``); asked here otherwise.
 
     Binary COPY is ~20x faster than INSERT for vectors (no text formatting of 384 floats per row).
     """
@@ -264,7 +268,7 @@ def insert_rows(
         raise ValueError(f"vectors must have shape ({len(rows)}, {VECTOR_DIM}), got {vectors.shape}")
     if not rows:
         return 0
-    have = stored_texts(session, (r[3] for r in rows))
+    have = stored if stored is not None else stored_texts(session, (r[3] for r in rows))
     first = {r[3]: i for i, r in reversed(list(enumerate(rows))) if r[3] not in have}
     _copy(session, f"COPY {TABLE} (owner_ref, snippet_index, kind, content_hash) FROM STDIN (FORMAT BINARY)",
           ["varchar", "int4", "varchar", "varchar"], rows)

@@ -166,11 +166,13 @@ class PgVectorSearch:
         rows = [(o.owner, i, o.kind, h) for o in owners for i, h in enumerate(o.content_hashes)]
         # Initial load or full rewrite: load first, build the graph once (incremental inserts cost ~1-2 ms each).
         texts = {r[3] for r in rows}
-        new_texts = len(texts - pg.stored_texts(session, texts))
+        stored = pg.stored_texts(session, texts)
+        new_texts = len(texts - stored)
         bulk = new_texts >= self.bulk_rows and new_texts >= pg.count_texts(session)
         if bulk:
             pg.drop_hnsw_index(session)
-        pg.insert_rows(session, rows, np.vstack([o.vectors for o in owners]).astype(np.float32, copy=False))
+        vectors = np.vstack([o.vectors for o in owners]).astype(np.float32, copy=False)
+        pg.insert_rows(session, rows, vectors, stored=stored)
         pg.drop_orphan_texts(session, old_hashes)
         if bulk:
             pg.create_hnsw_index(session, maintenance_work_mem=self.build_memory)
