@@ -75,14 +75,25 @@ class SharedRows:
         return np.unique(self._items[picks])[:limit]
 
 
-def _exact(vectors: Vectors, offsets: np.ndarray, q: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``items`` and their cosines; each distinct stored row is multiplied once, so identical
-    snippets get bit-identical scores (a BLAS kernel may sum two copies of a row in different orders)."""
-    rows, _ = item_rows(offsets, items)
-    if isinstance(vectors, RowView):
+def _score_into(
+    dense: np.ndarray, sims: np.ndarray, vectors: Vectors, offsets: np.ndarray, q: np.ndarray, items: np.ndarray
+) -> np.ndarray | None:
+    """Write the cosines of ``items``' snippets into ``sims`` and their best into ``dense``; returns the stored
+    rows of each item's best snippet (``None`` for plain arrays, which carry no row identity).
+
+    Each distinct stored row is multiplied once, so identical snippets get bit-identical scores (a BLAS kernel
+    may sum two copies of a row in different orders)."""
+    rows, sub_offsets = item_rows(offsets, items)
+    if not isinstance(vectors, RowView):
+        sub = take(vectors, rows) @ q
+    else:
         distinct, back = np.unique(vectors.rows[rows], return_inverse=True)
-        return rows, (take(vectors.base, distinct) @ q)[back]
-    return rows, take(vectors, rows) @ q
+        sub = (take(vectors.base, distinct) @ q)[back]
+    sims[rows] = sub
+    dense[items] = pool_max(sub, sub_offsets, empty=-np.inf)
+    if not isinstance(vectors, RowView):
+        return None
+    return vectors.rows[rows[segment_argmax(sub, sub_offsets)]]
 
 
 def score_pool(
@@ -91,14 +102,10 @@ def score_pool(
     """Best-snippet cosine of ``items`` and of the items tied with them (``-inf`` elsewhere), and the
     per-snippet cosines (``-inf`` outside): shapes ``(n_items,)`` and ``(n_snippets,)``."""
     items = np.unique(items)
-    rows, sub = _exact(vectors, offsets, q, items)
-    if shared is not None and isinstance(vectors, RowView) and rows.size:
-        _, sub_offsets = item_rows(offsets, items)
-        best = vectors.rows[rows[segment_argmax(sub, sub_offsets)]]
-        tied = np.setdiff1d(shared.items_holding(best), items, assume_unique=True)
-        if tied.size:
-            extra_rows, extra = _exact(vectors, offsets, q, tied)
-            rows, sub = np.concatenate([rows, extra_rows]), np.concatenate([sub, extra])
+    dense = np.full(offsets.shape[0] - 1, -np.inf, dtype=np.float32)
     sims = np.full(offsets[-1], -np.inf, dtype=np.float32)
-    sims[rows] = sub
-    return pool_max(sims, offsets, empty=-np.inf), sims
+    best = _score_into(dense, sims, vectors, offsets, q, items)
+    if shared is not None and best is not None and best.size:
+        tied = np.setdiff1d(shared.items_holding(best), items, assume_unique=True)
+        _score_into(dense, sims, vectors, offsets, q, tied)
+    return dense, sims
