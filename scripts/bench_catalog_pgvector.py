@@ -28,8 +28,7 @@ import resource
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from matching.vecstore import take  # noqa: E402
 from models import vectors as pgv  # noqa: E402
 from models.db import make_engine, migrate, session_factory  # noqa: E402
-from tests.postgres_support import LocalPostgres, TemplateDatabases  # noqa: E402
+from tests.postgres_support import BENCH_SETTINGS, scratch_server  # noqa: E402
 
 logger = logging.getLogger("bench_catalog_pgvector")
 SUFFIXES = ("", " please", " for our plant", " in Ontario", " urgently", " at low volume")
@@ -65,21 +64,6 @@ COPY = re.compile(r"-x\d+$")  # build_scaled's copies: "org:<seed external id>-x
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-@contextmanager
-def scratch_server(admin_url: str | None) -> Iterator[TemplateDatabases]:
-    """Migrated template databases on ``admin_url``, or on a throwaway local server."""
-    server = None if admin_url else LocalPostgres({"maintenance_work_mem": "1GB", "shared_buffers": "512MB"}).start()
-    try:
-        databases = TemplateDatabases(admin_url or server.admin_url(), migrate)  # type: ignore[union-attr]
-        try:
-            yield databases
-        finally:
-            databases.close()
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def query_texts(count: int) -> list[str]:
@@ -248,7 +232,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                            "blas_threads": blas, "load_average_start": _load()}
     embedder = SentenceTransformerEmbedder()
     embedder.warm_up()
-    with scratch_server(args.admin_url) as databases:
+    with scratch_server(args.admin_url, migrate, BENCH_SETTINGS) as databases:
         demo_url, scale_url = databases.url(databases.create()), databases.url(databases.create())
         demo_engine = make_engine(demo_url)
         demo_sessions = session_factory(demo_engine)

@@ -35,7 +35,7 @@ from matching.ann import recall_at_k  # noqa: E402
 from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from models import vectors as pgv  # noqa: E402
 from models.db import make_engine, migrate, session_factory  # noqa: E402
-from tests.postgres_support import LocalPostgres, TemplateDatabases  # noqa: E402
+from tests.postgres_support import BENCH_SETTINGS, scratch_server  # noqa: E402
 
 KINDS = (("org", 0.45), ("person", 0.35), ("course", 0.15), ("funding", 0.05))
 TEXT_FIELDS = ("description", "capabilities", "needs", "expertise", "interests", "eligibility")
@@ -82,17 +82,8 @@ def synthetic_owners(base: np.ndarray, n: int, rng: np.random.Generator, noise: 
 
 @contextmanager
 def scratch_database(admin_url: str | None) -> Iterator[str]:
-    server = None if admin_url else LocalPostgres({"maintenance_work_mem": "1GB", "shared_buffers": "512MB"}).start()
-    try:
-        databases = TemplateDatabases(admin_url or server.admin_url(), migrate)  # type: ignore[union-attr]
-        try:
-            with databases.database() as name:
-                yield databases.url(name)
-        finally:
-            databases.close()
-    finally:
-        if server is not None:
-            server.stop()
+    with scratch_server(admin_url, migrate, BENCH_SETTINGS) as databases, databases.database() as name:
+        yield databases.url(name)
 
 
 def _ms(values: list[float]) -> dict[str, float]:

@@ -194,6 +194,28 @@ class TemplateDatabases:
             conn.execute(text(sql))
 
 
+#: Server settings for benchmarks that build large HNSW graphs (the graph must fit in maintenance_work_mem).
+BENCH_SETTINGS = {"maintenance_work_mem": "1GB", "shared_buffers": "512MB"}
+
+
+@contextmanager
+def scratch_server(
+    admin_url: str | None, prepare: Callable[[Engine], None], settings: dict[str, str] | None = None
+) -> Iterator[TemplateDatabases]:
+    """Template databases prepared by ``prepare`` on ``admin_url``, or on a throwaway local server started with
+    ``settings``; everything created is dropped (and the local server stopped) when the block ends."""
+    server = None if admin_url else LocalPostgres(settings).start()
+    try:
+        databases = TemplateDatabases(admin_url or server.admin_url(), prepare)  # type: ignore[union-attr]
+        try:
+            yield databases
+        finally:
+            databases.close()
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def external_admin_url() -> str | None:
     """``TEST_POSTGRES_URL`` when the tests should use an existing server instead of the bundled one."""
     return os.environ.get("TEST_POSTGRES_URL") or None
