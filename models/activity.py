@@ -34,6 +34,25 @@ class Question(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class ShownSuggestion(Base):
+    """One suggestion shown in an answer, with the kind and province it had then: the funnel's second step.
+
+    ``questions.result_refs`` keeps the order for the member; these rows let staff figures group shown items
+    by kind and province in SQL. Deleted with their question.
+    """
+
+    __tablename__ = "shown_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    ref: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    province: Mapped[str | None] = mapped_column(String(2))
+    score: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class SavedMatch(Base):
     """A suggestion a member kept for later."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core import intents, texts
 from bot.core.catalog import Catalog
 from bot.core.errors import UserFacingError
-from bot.core.feedback import ActivityRepository, Asker
+from bot.core.feedback import ActivityRepository, Asker, Shown
 from bot.core.intents import REF_RE, Intent
 from bot.core.messages import (
     MORE_LIKE_THIS,
@@ -153,6 +153,8 @@ class AskService:
     def _answer(self, asker: Asker, intent: Intent, logged_text: str, found: Sequence[Suggestion], intro: str) -> Reply:
         sections = group(found, per_kind=self.per_kind, total=self.total)
         shown = [s.ref for sec in sections for s in sec.suggestions]
+        provinces = {ref: getattr(self.catalog.profile(ref, staff=True), "province", None) for ref in shown}
+        rows = [Shown(s.ref, s.kind, provinces[s.ref], s.score) for sec in sections for s in sec.suggestions]
         filters = intent.filters
         with self._sessions.begin() as session:
             question = ActivityRepository(session).record_question(
@@ -167,6 +169,7 @@ class AskService:
                     "credential": filters.credential,
                 },
                 result_refs=shown,
+                shown=rows,
             )
             query_id = question.id
         meta = {

@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.activity import MatchFeedback, Question, SavedMatch
+from models.activity import MatchFeedback, Question, SavedMatch, ShownSuggestion
 from models.directory import Organization, Person, PlatformAccount
 
 NOT_RELEVANT = "not_relevant"
@@ -34,6 +35,16 @@ class Asker:
     def profile_ref(self) -> str | None:
         """The profile whose offer drives reciprocity: the person, else their organization."""
         return self.person_ref or self.org_ref
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One suggestion as shown in an answer (kind and province as they were then)."""
+
+    ref: str
+    kind: str
+    province: str | None = None
+    score: float = 0.0
 
 
 class ActivityRepository:
@@ -70,7 +81,9 @@ class ActivityRepository:
         kinds: list[str],
         filters: dict[str, object],
         result_refs: list[str],
+        shown: Sequence[Shown] = (),
     ) -> Question:
+        """Log a question and what its answer showed (``shown``: one ``shown_suggestions`` row each)."""
         question = Question(
             id=uuid.uuid4().hex,
             platform=asker.platform,
@@ -85,6 +98,11 @@ class ActivityRepository:
         )
         self.session.add(question)
         self.session.flush()
+        self.session.add_all(
+            ShownSuggestion(question_id=question.id, position=i, ref=x.ref, kind=x.kind, province=x.province,
+                            score=x.score, created_at=question.created_at)
+            for i, x in enumerate(shown)
+        )
         return question
 
     def question(self, query_id: str | None) -> Question | None:

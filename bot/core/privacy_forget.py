@@ -27,7 +27,7 @@ from bot.core.privacy_subject import Subject
 from bot.core.profiles import SNIPPET_WORDS
 from matching.evidence import split_evidence
 from models import vectors as pg
-from models.activity import MatchFeedback, Question, SavedMatch
+from models.activity import MatchFeedback, Question, SavedMatch, ShownSuggestion
 from models.digest import DigestDelivery, DigestItem, DigestPreference
 from models.directory import Course, EmbeddingCache, FundingStream, Need, Organization, Person, PlatformAccount
 from models.intros import (
@@ -188,6 +188,9 @@ def forget_subject(
     keyed: tuple[tuple[Any, str], ...] = ((SavedMatch, "saved_matches"), (MatchFeedback, "match_feedback"))
     for model, name in keyed:
         remove(name, delete(model).where(or_(account_filter(model, subject), model.ref.in_(list(refs) or ["-"]))))
+    remove("shown_suggestions", delete(ShownSuggestion).where(or_(
+        ShownSuggestion.question_id.in_(select(Question.id).where(account_filter(Question, subject))),
+        ShownSuggestion.ref.in_(list(refs) or ["-"]))))
     remove("questions", delete(Question).where(account_filter(Question, subject)))
     remove("needs", delete(Need).where(Need.id.in_(id_list(subject.need_ids))))
     remove("platform_accounts", delete(PlatformAccount).where(PlatformAccount.id.in_(accounts)))
