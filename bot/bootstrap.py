@@ -115,3 +115,8 @@ def _wire_services(container: Container) -> None:
         sessions=container.sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None
     )
     container.services.setdefault("home_sections", {})["privacy"] = privacy_home_section  # App Home "Your data"
+
+    from bot.dashboard.service import DashboardService
+
+    # container.dashboard: the staff dashboard's figures, charts and links (routes mounted by bot.web)
+    container.services["dashboard"] = DashboardService(container)

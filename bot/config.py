@@ -52,6 +52,12 @@ class Settings:
 
     # Web server
     port: int = 3000
+    public_url: str = ""  # e.g. https://clustermatch.example.org: where staff dashboard links point (default localhost)
+
+    # Staff dashboard (same web process, /dashboard)
+    dashboard_secret: str = ""  # signs dashboard links and session cookies; empty: a random one per process
+    dashboard_link_minutes: int = 10  # how long a link from /match dashboard can be opened
+    dashboard_session_hours: int = 8  # how long the session cookie it sets lasts
 
     # Slack
     slack_bot_token: str = ""
@@ -128,6 +134,8 @@ class Settings:
             ZoneInfo(self.digest_timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"DIGEST_TIMEZONE must be an IANA time zone, got {self.digest_timezone!r}") from None
+        if self.dashboard_link_minutes < 1 or self.dashboard_session_hours < 1:
+            raise ConfigError("DASHBOARD_LINK_MINUTES and DASHBOARD_SESSION_HOURS must be at least 1")
         if self.intro_expiry_days < 1:
             raise ConfigError("INTRO_EXPIRY_DAYS must be at least 1")
         if self.teams_app_id and not self.teams_app_password and not self.teams_anonymous:
@@ -145,6 +153,11 @@ class Settings:
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
             return url
         return f"sqlite:///{self.data_dir / 'clustermatch.sqlite3'}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        """``PUBLIC_URL`` without a trailing slash, or this machine on ``PORT``."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def slack_oauth_enabled(self) -> bool:

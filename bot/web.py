@@ -1,7 +1,9 @@
 """The one ASGI app (``uvicorn --factory bot.web:create_app``): Slack routes, health, and room for Teams.
 
 Routes: ``POST /slack/events`` (events, interactivity, slash commands), ``GET /slack/install`` and
-``GET /slack/oauth_redirect`` (multi-workspace OAuth), ``GET /healthz``. Each platform mounts its routes
+``GET /slack/oauth_redirect`` (multi-workspace OAuth), ``GET /healthz``, and the staff dashboard under
+``/dashboard`` (``bot.dashboard.routes``: it reads the same container, catalog and database, so it needs no
+second process, port or copy of the index). Each platform mounts its routes
 with one ``_mount_<platform>(api, container, ...)`` call in ``create_app``. The catalog warms up in a
 background thread at startup, so the first question does not wait for the model and acks never do.
 """
@@ -57,6 +59,10 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
         from bot.teams.app import mount_teams
 
         mount_teams(api, container)  # POST /api/messages
+    if "dashboard" in container.services:
+        from bot.dashboard.routes import mount_dashboard
+
+        mount_dashboard(api, container)  # GET /dashboard/..., staff only (signed link, then a session cookie)
 
     @api.get("/healthz")
     def healthz() -> JSONResponse:
