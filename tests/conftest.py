@@ -16,10 +16,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from matching.embeddings import HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
 from models.db import make_engine, migrate, session_factory  # noqa: E402
+from tests.fixtures_paths import FIXTURES  # noqa: E402
 from tests.postgres_support import LocalPostgres, TemplateDatabases, external_admin_url  # noqa: E402
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-SAMPLES = SHARED / "eval-data" / "slack-teams-samples"
 
 
 @pytest.fixture(scope="session")
@@ -109,9 +107,10 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.fail(f"shared samples not found at {SAMPLES}")
-    return SAMPLES
+    """The recorded Slack/Teams samples and schemas kept in the repository (``tests/fixtures/``)."""
+    if not FIXTURES.is_dir():
+        pytest.fail(f"test fixtures not found at {FIXTURES}")
+    return FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """A local fake of the Slack Web API (and of ``response_url`` endpoints) that records every call.
 
 Point ``WebClient(base_url=fake.api_url)`` (or ``SLACK_API_URL``) at it. Answers come from the recorded
-examples in ``slack-api-specs/web-api-response-examples/<method>.json`` unless a test sets its own with
-``fake.answer(method, body)``. ``fake.fail(method, status=429, retry_after=1, times=1)`` makes the next calls
-answer with a rate-limit (or a 5xx) before the normal answer, to exercise the client's retry handlers.
+examples in ``tests/fixtures/slack/slack-api-specs/web-api-response-examples/<method>.json`` unless a test sets
+its own with ``fake.answer(method, body)``. ``fake.fail(method, status=429, retry_after=1, times=1)`` makes the
+next calls answer with a rate-limit (or a 5xx) before the normal answer, to exercise the client's retry handlers.
 
 Any POST outside ``/api/`` is recorded as a ``response_url`` post (path kept), answered ``{"ok": true}``.
 """
@@ -16,14 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-EXAMPLES = (
-    Path(__file__).resolve().parents[3]
-    / "shared/eval-data/slack-teams-samples/slack/slack-api-specs/web-api-response-examples"
-)
+from tests.fixtures_paths import SLACK_API_EXAMPLES as EXAMPLES
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,8 @@ import uvicorn
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
-PAYLOADS = (
-    Path(__file__).resolve().parents[3] / "shared/eval-data/slack-teams-samples/slack/bolt-python-test-payloads"
-)
+from tests.fixtures_paths import SLACK_PAYLOADS as PAYLOADS
+
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test"
 BOT_USER_ID = "UBOT"

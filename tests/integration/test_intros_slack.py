@@ -37,11 +37,11 @@ from tests.fakes.slack_harness import (
     slack_stack,
     slash_command,
 )
+from tests.fixtures_paths import BLOCK_KIT_SCHEMA
 from tests.unit.intros.conftest import seed
 
 TEAM = "T111"  # the recorded payloads' workspace
-SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "shared/eval-data/slack-teams-samples/slack/"
-                     "block-kit-schema-community/slack-block-kit.schema.json").read_text())
+SCHEMA = json.loads(BLOCK_KIT_SCHEMA.read_text())
 
 
 @pytest.fixture

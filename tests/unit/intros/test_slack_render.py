@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -18,10 +17,10 @@ from bot.core.messages import DEFAULT_ACTIONS, Suggestion
 from bot.slack.intro_render import answered, intro_message, note_from_view, note_modal, staff_messages
 from bot.slack.render import suggestion_blocks
 from tests.fakes.slack_harness import EVIL_NAME
+from tests.fixtures_paths import BLOCK_KIT_SCHEMA
 from tests.unit.intros.conftest import T0
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[4] / "shared/eval-data/slack-teams-samples/slack/"
-                     "block-kit-schema-community/slack-block-kit.schema.json").read_text())
+SCHEMA = json.loads(BLOCK_KIT_SCHEMA.read_text())
 LONG = "Robotic TIG welding of aluminium battery trays & <!here> enclosures. " * 120
 
 

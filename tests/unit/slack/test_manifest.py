@@ -12,10 +12,9 @@ from bot.config import Settings
 from bot.slack.app import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.listeners.commands import COMMAND
 from bot.slack.listeners.shortcuts import CALLBACK_ID
-from tests.fakes.slack_harness import PAYLOADS
+from tests.fixtures_paths import MANIFEST_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[3]
-SCHEMAS = PAYLOADS.parent / "manifest-schema"
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +24,12 @@ def manifest() -> dict[str, Any]:
 
 
 def test_manifest_matches_the_official_schema(manifest: dict[str, Any]) -> None:
-    schema = json.loads((SCHEMAS / "manifest.schema.1.0.0.json").read_text())
+    schema = json.loads(MANIFEST_SCHEMA.read_text())
     jsonschema.validators.validator_for(schema)(schema).validate(manifest)
 
 
 def test_schema_check_catches_a_broken_manifest(manifest: dict[str, Any]) -> None:
-    schema = json.loads((SCHEMAS / "manifest.schema.1.0.0.json").read_text())
+    schema = json.loads(MANIFEST_SCHEMA.read_text())
     broken = json.loads(json.dumps(manifest))
     broken["features"]["slash_commands"][0]["command"] = "match"  # no leading slash
     with pytest.raises(jsonschema.ValidationError):

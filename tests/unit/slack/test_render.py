@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -16,11 +15,7 @@ from bot.slack.profile import ProfileForm, profile_view
 from bot.slack.render import escape, register_button, text_message, to_slack_message, truncate
 from bot.slack.translate import decode_value
 from tests.fakes.slack_harness import EVIL_NAME
-
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[4]
-    / "shared/eval-data/slack-teams-samples/slack/block-kit-schema-community/slack-block-kit.schema.json"
-)
+from tests.fixtures_paths import BLOCK_KIT_SCHEMA as SCHEMA_PATH
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,9 @@ def test_block_action_becomes_action_request() -> None:
 
 
 def test_every_recorded_payload_is_accepted() -> None:
-    for path in sorted(PAYLOADS.glob("test_*.json")):
+    paths = sorted(PAYLOADS.glob("test_*.json"))
+    assert paths, f"no recorded payloads in {PAYLOADS}"
+    for path in paths:
         body = json.loads(path.read_text())
         body = body.get("_decoded", body)
         assert payload_problem(body) is None, path.name

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-SCHEMA = (
-    Path(__file__).resolve().parents[4]
-    / "shared/eval-data/slack-teams-samples/teams/adaptivecards-schema/adaptive-card-1.5.0.schema.json"
-)
+from tests.fixtures_paths import ADAPTIVE_CARD_SCHEMA as SCHEMA
 
 #: Top-level card properties Teams defines on top of the Adaptive Card schema, which forbids unknown
 #: properties on ``AdaptiveCard``: ``msteams.width = "Full"`` makes a card use the whole message width.

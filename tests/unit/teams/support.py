@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from microsoft_agents.hosting.core import (
@@ -15,10 +14,10 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot.core.messages import ActionRequest, IncomingMessage, Reply, Section, Suggestion
+from tests.fixtures_paths import TEAMS as TEAMS_SAMPLES
 
 SAVED_LIST = "Your saved matches:\n1. WeldTech Automation"
 BOT_APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
-TEAMS_SAMPLES = Path(__file__).resolve().parents[4] / "shared/eval-data/slack-teams-samples/teams"
 
 
 def load_sample(name: str) -> dict[str, Any]:
