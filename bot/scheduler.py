@@ -39,9 +39,10 @@ class TeamsDigestSender:
 
     platform = "teams"
 
-    def __init__(self, teams_sender: Any, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, teams_sender: Any, sessions: sessionmaker[Session], image_url: Any = None) -> None:
         self.teams_sender = teams_sender
         self.sessions = sessions
+        self.image_url = image_url  # (chart name, figures) -> signed URL: the staff digest's charts as card images
 
     def send(self, recipient: Recipient, digest: Digest) -> str | None:
         with self.sessions() as session:
@@ -49,7 +50,12 @@ class TeamsDigestSender:
             if account is None:
                 raise RecipientGoneError("account deleted")
             session.expunge(account)
-        result = self.teams_sender.send(account, digest.to_reply())
+        message: Any = digest.to_reply()
+        if digest.images and self.image_url is not None:
+            from bot.teams.dashboard import digest_activity
+
+            message = digest_activity(digest, self.image_url)
+        result = self.teams_sender.send(account, message)
         if result.ok:
             return result.activity_id  # type: ignore[no-any-return]
         if result.status in ("inactive", "no_reference"):
@@ -71,7 +77,9 @@ def build_senders(container: Any) -> dict[str, Sender]:
     if settings.teams_enabled:
         from bot.teams.app import teams_runtime
 
-        senders["teams"] = TeamsDigestSender(teams_runtime(container).sender, container.sessions)
+        dashboard = container.services.get("dashboard")
+        senders["teams"] = TeamsDigestSender(teams_runtime(container).sender, container.sessions,
+                                             image_url=dashboard.auth.image_url if dashboard is not None else None)
     if not senders:
         logger.warning("no chat platform configured: digests will be composed but none can be delivered")
     return senders

@@ -109,6 +109,10 @@ class DigestComposer:
         self._needs: tuple[int, dict[str, list[Suggestion]]] | None = None
         self._lock = threading.Lock()
 
+    def staff_charts(self) -> Any:
+        """The dashboard's chart source for the staff digest (None when the dashboard is not wired)."""
+        return getattr(self.services.get("dashboard"), "chat_charts", None)
+
     # -- the delivery runner's entry point ------------------------------------------------------------
     def compose_rows(self, session: Session, rows: Sequence[DigestDelivery], now: datetime) -> dict[int, Digest | None]:
         ids = [r.account_id for r in rows if r.account_id is not None]
@@ -122,7 +126,7 @@ class DigestComposer:
                 if staff is None:
                     from bot.core.digest_staff import compose_staff
 
-                    staff = compose_staff(session, now, self.settings, self.intros())
+                    staff = compose_staff(session, now, self.settings, self.intros(), self.staff_charts())
                 out[row.id] = staff
             else:
                 out[row.id] = members.get(row.account_id or -1)

@@ -88,7 +88,8 @@ class DigestService:
                 if d.kind == MEMBER:
                     digest = members.get(d.account_id)
                 else:
-                    staff = staff or compose_staff(session, now, self.settings, self.composer.intros())
+                    staff = staff or compose_staff(session, now, self.settings, self.composer.intros(),
+                                                   self.composer.staff_charts())
                     digest = staff
                 out.append(Planned(d.kind, Recipient.from_account(accounts[d.account_id]), d.iso_week, digest))
             session.rollback()
@@ -101,7 +102,8 @@ class DigestService:
             if kind == MEMBER:
                 digest = self.composer.compose_members(session, [account], now).get(account.id)
             else:
-                digest = compose_staff(session, now, self.settings, self.composer.intros())
+                digest = compose_staff(session, now, self.settings, self.composer.intros(),
+                                       self.composer.staff_charts())
             recipient = Recipient.from_account(account)
             session.rollback()
         return recipient, digest

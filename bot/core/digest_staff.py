@@ -6,7 +6,7 @@ figures come from the introductions service; without one they read "0 (introduct
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +31,10 @@ MAX_LISTED = 15
 
 
 def compose_staff(
-    session: Session, now: datetime, settings: Settings, intros: IntroductionsDigestSource | None
+    session: Session, now: datetime, settings: Settings, intros: IntroductionsDigestSource | None,
+    charts: Callable[[], Sequence[Any]] | None = None,
 ) -> Digest:
+    """The staff digest; ``charts`` (the dashboard's ``chat_charts``) adds the funnel and gaps as images."""
     since = now - WEEK
     summary: Mapping[str, Any] = intros.weekly_summary(session, since, now) if intros is not None else {}
     unanswered: Sequence[Suggestion] = tuple(summary.get("unanswered", ()))
@@ -60,8 +62,9 @@ def compose_staff(
     if unanswered:
         sections.append(Section(t.HEADING_UNANSWERED, tuple(unanswered[:MAX_LISTED])))
     week = iso_week_key(now.astimezone(zone(settings.digest_timezone)))
+    images = tuple({"name": c.name, "title": c.title, "alt": c.alt, "data": c.data} for c in charts()) if charts else ()
     return Digest(kind=STAFF, iso_week=week, title=t.STAFF_TITLE, intro=t.STAFF_INTRO, sections=tuple(sections),
-                  facts=facts, footer=t.STAFF_FOOTER)
+                  facts=facts, footer=t.STAFF_FOOTER, images=images)
 
 
 def members_without_match(session: Session, since: datetime, until: datetime) -> list[Suggestion]:

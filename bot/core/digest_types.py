@@ -62,6 +62,9 @@ class Digest:
     facts: tuple[Fact, ...] = ()
     footer: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    #: Charts the message carries (staff digest: funnel and gaps): ``{"name", "title", "alt", "data"}``, drawn by
+    #: the platform sender from ``data`` (``bot.dashboard.charts``), so a retry sends the same figures.
+    images: tuple[dict[str, Any], ...] = ()
 
     @property
     def suggestions(self) -> tuple[Suggestion, ...]:
@@ -105,6 +108,7 @@ class Digest:
             facts=tuple(Fact(**f) for f in data.get("facts", ())),
             footer=data.get("footer", ""),
             meta=dict(data.get("meta", {})),
+            images=tuple(dict(i) for i in data.get("images", ())),
         )
 
     # -- plain rendering ---------------------------------------------------------------------------

@@ -222,8 +222,9 @@ class GapCache:
                 self._vectors = {t: self._vectors[t] for t in texts}
         return np.stack([self._vectors[t] for t in texts])
 
-    def get(self, since: datetime | None, threshold: float = LOW_SCORE) -> Gaps:
-        if not getattr(self.catalog, "ready", True):
+    def get(self, since: datetime | None, threshold: float = LOW_SCORE, *, build: bool = False) -> Gaps:
+        """``build``: wait for a first index build (digests) instead of answering "not ready" (pages)."""
+        if not build and not getattr(self.catalog, "ready", True):
             return Gaps(ready=False, threshold=threshold)
         snapshot = self.catalog.snapshot
         day = since.date().isoformat() if since else None

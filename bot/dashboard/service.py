@@ -72,8 +72,8 @@ class DashboardService:
         with self.sessions() as session:
             return funnel.compute(session, since=since_for(weeks, now))
 
-    def gaps(self, weeks: int | None = DEFAULT_WEEKS) -> Gaps:
-        return self.gap_cache.get(since_for(weeks))
+    def gaps(self, weeks: int | None = DEFAULT_WEEKS, *, build: bool = False) -> Gaps:
+        return self.gap_cache.get(since_for(weeks), build=build)
 
     def heatmap(self) -> ecosystem.Heatmap:
         with self.sessions() as session:
@@ -84,7 +84,7 @@ class DashboardService:
             return ecosystem.introduction_network(session)
 
     # ------------------------------------------------------------------ chart data
-    def chart_data(self, name: str, weeks: int | None = DEFAULT_WEEKS) -> dict[str, Any]:
+    def chart_data(self, name: str, weeks: int | None = DEFAULT_WEEKS, *, build: bool = False) -> dict[str, Any]:
         """The figures chart ``name`` is drawn from (also its CSV)."""
         if name in ("funnel", "weekly", "intros_kind", "intros_province"):
             return funnel_chart(name, self.funnel(weeks), weeks)
@@ -95,7 +95,7 @@ class DashboardService:
             return {"nodes": net.nodes, "edges": [list(e) for e in net.edges],
                     "positions": [list(p) for p in net.positions], "title": "Introductions made (accepted)"}
         if name == "gaps":
-            return gaps_chart(self.gaps(weeks), weeks)
+            return gaps_chart(self.gaps(weeks, build=build), weeks)
         raise KeyError(name)
 
     def png(self, name: str, data: dict[str, Any], *, size: str = "page") -> bytes:
@@ -152,7 +152,7 @@ class DashboardService:
         """The funnel and the gaps of the last ``weeks`` weeks, for ``/match stats`` and the staff digest."""
         out = []
         for name in ("funnel", "gaps"):
-            data = self.chart_data(name, weeks)
+            data = self.chart_data(name, weeks, build=True)
             out.append(ChartImage(name, str(data["title"]), charts.alt_text(name, data), data))
         return out
 

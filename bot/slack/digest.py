@@ -111,7 +111,23 @@ class SlackDigestSender:
             raise classify(exc) from exc
         except (URLError, ConnectionError, TimeoutError) as exc:
             raise RetryableSendError(f"connection: {type(exc).__name__}") from exc
+        if digest.images and response.get("channel"):
+            self._charts(client, str(response["channel"]), digest)
         return str(response.get("ts") or "") or None
+
+    @staticmethod
+    def _charts(client: WebClient, channel: str, digest: Digest) -> None:
+        """The digest's charts under it, as PNG uploads with alt text; the message is out whatever happens here
+        (a failed upload is logged, never retried: a retry would resend the whole digest)."""
+        from bot.dashboard.charts import render
+        from bot.dashboard.service import ChartImage
+        from bot.slack.dashboard import upload_charts
+
+        try:
+            upload_charts(client, channel, [ChartImage(**i) for i in digest.images],
+                          lambda name, data: render(name, data, size="chat"))
+        except Exception:
+            logger.exception("staff digest charts not uploaded to %s", channel)
 
 
 def classify(exc: SlackApiError) -> Exception:

@@ -29,7 +29,7 @@ from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from bot.config import ConfigError, Settings
-from bot.teams import handlers, privacy
+from bot.teams import dashboard, handlers, privacy
 from bot.teams.accounts import TeamsAccounts
 from bot.teams.proactive import RetryPolicy, TeamsSender
 from bot.teams.render import text_activity
@@ -115,6 +115,8 @@ def build_teams(
     sender = TeamsSender(adapter, accounts, app_id=settings.teams_app_id, policy=policy)
     handlers.register(agent, container, accounts, sender)
     privacy.register(agent, container)  # "my data", "forget me", "visibility": ahead of the question route
+    if "dashboard" in container.services:
+        dashboard.register(agent, container)  # staff: "dashboard" (a signed link), "stats" (charts)
     return TeamsRuntime(agent, adapter, connections.get_default_connection_configuration(), accounts, sender)
 
 

@@ -1,4 +1,4 @@
-"""``/match TEXT`` (and ``/match help``, ``/match profile``, staff-only ``/match stats``).
+"""``/match TEXT`` (and ``/match help``, ``/match profile``, staff-only ``/match stats``, ``/match dashboard``).
 
 The listener acknowledges at once (and, for ``profile``, opens the modal while the trigger id is fresh);
 the answer goes out through ``response_url`` from the worker pool.
@@ -45,6 +45,9 @@ def staff_stats(services: SlackServices) -> str:
 
 #: ``/match <word>`` commands only staff may run: word -> function(services) -> plain text.
 STAFF_COMMANDS: dict[str, Callable[[SlackServices], str]] = {"stats": staff_stats}
+#: What runs after a staff command was answered (e.g. ``stats`` uploads its charts): word -> function(services,
+#: command, client). Failures are logged by the function; the answer is already out.
+STAFF_FOLLOWUPS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], None]] = {}
 #: ``/match <word> ...`` commands other flows add (e.g. ``digest``): word -> function(services, command, client)
 #: -> plain text, answered privately. ``UserFacingError`` text is shown as is.
 MEMBER_COMMANDS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], str]] = {}
@@ -76,12 +79,15 @@ def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, s
         respond(**message, response_type="ephemeral", replace_original=False)
         return
     if word in STAFF_COMMANDS:
-        if services.is_staff(client, command["user_id"], command.get("team_id") or ""):
+        staff = services.is_staff(client, command["user_id"], command.get("team_id") or "")
+        if staff:
             message = text_message(STAFF_COMMANDS[word](services))
         else:
             logger.info("refused staff command %r for %s", word, command["user_id"])
             message = text_message(texts.STAFF_ONLY)
         respond(**message, response_type="ephemeral", replace_original=False)
+        if staff and word in STAFF_FOLLOWUPS:
+            STAFF_FOLLOWUPS[word](services, command, client)
         return
     reply = services.ask(incoming_from_command(command))
     respond(**to_slack_message(reply), response_type="ephemeral", replace_original=False)
