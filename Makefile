@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks clean
+.PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks clean chromium \
+	dashboard-screenshots bench-dashboard
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/clustermatch load-demo
 	$(BIN)/clustermatch run
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -43,3 +44,19 @@ dev-benchmarks: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Debian's Chromium for the dashboard's browser test and screenshots (never a browser download).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
+chromium: $(CHROMIUM)
+
+dashboard-screenshots: $(STAMP) $(CHROMIUM)
+	$(BIN)/python scripts/dashboard_screenshots.py
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python scripts/bench_dashboard.py --members 10000 --events 100000
