@@ -183,7 +183,11 @@ def _parse_params(query: str, headers: dict[str, str], raw: bytes) -> dict[str, 
     ctype = {k.lower(): v for k, v in headers.items()}.get("content-type", "")
     params: dict[str, Any] = dict(parse_qsl(query))
     if raw:
-        text = raw.decode("utf-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:  # a file upload's bytes (files_upload_v2 posts them to the upload URL)
+            params["_bytes"] = raw
+            return params
         if "json" in ctype or text.startswith("{"):
             params.update(json.loads(text))
         else:
