@@ -72,13 +72,15 @@ def _wire_services(container: Container) -> None:
     from bot.core.ann_pool import AnnPool
     from bot.core.ask import AskService
     from bot.core.catalog import Catalog
+    from bot.core.ranking import load_configured_ranker, matcher_factory
     from bot.core.vector_search import build_vector_search
 
     # container.vector_search: owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
     vectors = build_vector_search(container.settings, container.engine)
     container.services["vector_search"] = vectors
     ann = AnnPool(vectors, container.sessions) if vectors.backend == "pgvector" else None
-    catalog = Catalog(container.sessions, container.embedder, ann=ann)
+    ranker = load_configured_ranker(container.settings.ranker, container.settings.ranker_path)
+    catalog = Catalog(container.sessions, container.embedder, ann=ann, matcher_factory=matcher_factory(ranker))
     ask_service = AskService(sessions=container.sessions, catalog=catalog, services=container.services)
     container.services["catalog"] = catalog  # container.catalog.start_warm_up() when the app starts
     container.services["ask_service"] = ask_service

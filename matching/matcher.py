@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -20,9 +21,12 @@ from matching.diversity import item_centroids, mmr
 from matching.embeddings import Embedder
 from matching.expansion import expand
 from matching.explain import best_overlap, shared_terms
+from matching.features import EMPTY_CONTEXT as _EMPTY
+from matching.features import RankContext, candidate_features
 from matching.fusion import convex, rrf, top_k
 from matching.hits import Hit, check_choice, flatten_groups
-from matching.lexical import LexicalIndex
+from matching.lexical import LexicalIndex, coverage
+from matching.longquery import AGGREGATES, aggregate, as_windows, query_windows
 from matching.pooled import PoolSource, SharedRows, ask, score_pool
 from matching.query import strip_request_frame
 from matching.scoring import pool_argmax, pool_max, pool_top2, reciprocal, rocchio
@@ -32,10 +36,29 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Hit", "HybridMatcher", "METHODS", "NotFittedError"]
 
-#: Ranking methods: BM25 only, dense only, plain RRF of the two, and what the product uses.
-METHODS = ("lexical", "dense", "hybrid", "engine")
+#: Ranking methods: BM25 only, dense only, plain RRF of the two, the formula, and the formula's candidates
+#: re-ranked by a learned ranker (``ranker``).
+METHODS = ("lexical", "dense", "hybrid", "engine", "learned")
 FUSIONS = ("convex", "rrf")
 POOLINGS = ("max", "top2")
+
+
+#: Methods that run the product's formula (expansions, feedback, reciprocity, diversity).
+FORMULA = ("engine", "learned")
+
+
+class _State(NamedTuple):
+    """One question's channels and candidates before ordering."""
+
+    cand: np.ndarray
+    fused: np.ndarray  # the formula's fused score of each candidate
+    final: np.ndarray  # fused, scaled by reciprocity
+    channels: dict[str, np.ndarray]
+    sims: np.ndarray | None
+    terms: dict[str, float]
+    subject: str
+    n_windows: int
+    query_texts: list[str]
 
 
 class HybridMatcher(BaseEstimator):  # type: ignore[misc]
@@ -69,6 +92,10 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     vector_dtype : {"float16", "float32"}
         How snippet and need vectors are held (``matching.vecstore``): float16 halves the memory of a large
         directory; products are still summed in float32.
+    window_pooling : {"max", "mean"}
+        How a long question's windows (``matching.longquery``) pool their best-snippet scores per item.
+    ranker : fitted ranker with ``predict(X)``, optional
+        Re-orders the engine's candidates for ``method="learned"`` (``matching.ranker.LearnedRanker``).
     """
 
     def __init__(
@@ -92,6 +119,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         prf_docs: int = 3,
         prf_weight: float = 1.0,
         vector_dtype: str = "float16",
+        window_pooling: str = "max",
+        ranker: object | None = None,
     ) -> None:
         self.embedder = embedder
         self.fusion = fusion
@@ -111,12 +140,15 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.prf_docs = prf_docs
         self.prf_weight = prf_weight
         self.vector_dtype = vector_dtype
+        self.window_pooling = window_pooling
+        self.ranker = ranker
 
     # ------------------------------------------------------------------ fit
     def _validate_params(self) -> None:
         check_choice("fusion", self.fusion, FUSIONS)
         check_choice("pooling", self.pooling, POOLINGS)
         check_choice("vector_dtype", self.vector_dtype, DTYPES)
+        check_choice("window_pooling", self.window_pooling, AGGREGATES)
         for name in ("alpha", "mmr_lambda", "mmr_kind_weight", "top2_weight"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
@@ -142,6 +174,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         snippet_vectors: Vectors | None = None,
         needs: Sequence[Sequence[str]] | None = None,
         need_vectors: Vectors | None = None,
+        titles: Sequence[str] | None = None,
     ) -> HybridMatcher:
         """Index ``items``: ``items[i]`` is item ``i``'s evidence snippets (title/offer first).
 
@@ -154,6 +187,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         needs : sequence of n_items sequences of str, optional
             What each item is looking for (reciprocity); may be empty per item.
         need_vectors : ndarray of shape (n_need_snippets, dim), optional
+        titles : sequence of n_items str, optional
+            Item names (a feature of the learned ranker: the question names the item).
 
         Returns
         -------
@@ -165,6 +200,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"kinds has {len(kinds)} entries for {len(items)} items")
         if needs is not None and len(needs) != len(items):
             raise ValueError(f"needs has {len(needs)} entries for {len(items)} items")
+        if titles is not None and len(titles) != len(items):
+            raise ValueError(f"titles has {len(titles)} entries for {len(items)} items")
         vectors = self._vectors(snippets, snippet_vectors, "snippet_vectors")
         need_snippets, need_offsets = flatten_groups(needs if needs is not None else [[] for _ in items], "needs")
         self.need_vectors_ = self._vectors(need_snippets, need_vectors, "need_vectors")
@@ -180,6 +217,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         self.lexical_ = LexicalIndex(k1=self.k1, b=self.b, stemming=self.stemming).fit(
             " ".join(group) for group in items
         )
+        self.titles_ = (LexicalIndex(k1=self.k1, b=self.b, stemming=self.stemming).fit(titles)
+                        if titles is not None else None)
         self.n_items_ = len(items)
         logger.info("fitted %d items, %d snippets, %d need snippets", self.n_items_, len(snippets), len(need_snippets))
         return self
@@ -199,11 +238,15 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
 
     def query_text(self, query: str, method: str = "engine") -> str:
         """What ``method`` searches for: the engine drops the request frame ("we need staff trained in")."""
-        return strip_request_frame(query) if method == "engine" and self.strip_frame else query
+        return strip_request_frame(query) if method in FORMULA and self.strip_frame else query
 
     def encode_query(self, query: str) -> np.ndarray:
-        """The question's vector, shape ``(dim,)``."""
+        """One vector for a short question, shape ``(dim,)`` (the model reads only its first 256 word pieces)."""
         return self.embedder.encode([query])[0]
+
+    def encode_windows(self, query: str) -> np.ndarray:
+        """The question's vectors, one per window: shape ``(n_windows, dim)`` (one row for a short question)."""
+        return np.asarray(self.embedder.encode(query_windows(query)), dtype=np.float32)
 
     def _dense(self, q: np.ndarray, engine: bool) -> tuple[np.ndarray, np.ndarray]:
         sims = dot(self.snippet_vectors_, q)
@@ -238,8 +281,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         asker_offer : str, optional
             What the asker offers: items whose needs match it move up (engine only).
         method : {"lexical", "dense", "hybrid", "engine"}
-        query_vector : ndarray of shape (dim,), optional
-            Precomputed ``encode_query(query_text(query, method))`` (batch evaluation).
+        query_vector : ndarray of shape (dim,) or (n_windows, dim), optional
+            Precomputed ``encode_query(query_text(query, method))`` (batch evaluation; a profile's own snippet
+            vectors for "more like this").
         explain : bool
             Compute ``shared_terms`` (evaluation runs skip them).
         dense_pool : int ndarray, or a function of a query vector returning one (or ``None``), optional
@@ -254,37 +298,65 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         allowed = self._check_rank_args(k, mask, method)
         if not query.strip() or self.n_items_ == 0:
             return []
+        st = self._score(query, max(self.candidates, k), allowed, method, query_vector, dense_pool, asker_offer)
+        cand, final = st.cand, st.final
+        if method == "learned":
+            final = self._learned(st)
+        order = np.lexsort((cand, -final))
+        cand, final = cand[order], final[order]
+        picks = np.arange(min(k, cand.shape[0]))
+        if method in FORMULA and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
+            picks = self._diversify(cand, final, k)
+        texts = st.query_texts if explain else None
+        return [self._hit(int(cand[p]), float(final[p]), st.channels, st.sims, texts) for p in picks]
+
+    def features(
+        self, query: str, *, query_vector: np.ndarray | None = None, mask: np.ndarray | None = None,
+        asker_offer: str | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The learned ranker's candidates for ``query`` and their features (``matching.features.FEATURES``):
+        shapes ``(n_cand,)`` and ``(n_cand, n_features)``. Training reads exactly what ``rank`` reads."""
+        allowed = self._check_rank_args(1, mask, "learned")
+        if not query.strip() or self.n_items_ == 0:
+            return np.zeros(0, dtype=np.int64), candidate_features(_EMPTY)
+        st = self._score(query, self.candidates, allowed, "learned", query_vector, None, asker_offer)
+        return st.cand, candidate_features(self.context(st))
+
+    def _score(
+        self, query: str, n_cand: int, allowed: np.ndarray | None, method: str, query_vector: np.ndarray | None,
+        dense_pool: PoolSource | None, asker_offer: str | None,
+    ) -> _State:
+        """Channels, candidates and fused scores for one question (everything before ordering)."""
         subject = self.query_text(query, method)
         query_texts = [subject]
         channels: dict[str, np.ndarray] = {}
+        terms: dict[str, float] = {}
+        formula = method in FORMULA
         if method != "dense":
             terms = self.lexical_.term_weights(subject)
-            if method == "engine" and self.expansion_weight > 0:
+            if formula and self.expansion_weight > 0:
                 extra = expand(query)
                 query_texts += extra
                 for t in self.lexical_.term_weights(" ".join(extra)):
                     terms.setdefault(t, self.expansion_weight)
             channels["lexical"] = self.lexical_.score(terms)
-        sims = None
-        n_cand = max(self.candidates, k)
+        sims = window_mean = None
+        q = np.zeros((0, 0), dtype=np.float32)
         if method != "lexical":
-            q = self.encode_query(subject) if query_vector is None else np.asarray(query_vector, dtype=np.float32)
+            q = as_windows(self.encode_windows(subject) if query_vector is None else query_vector)
             keep = self._lexical_top(channels["lexical"], allowed, n_cand) if "lexical" in channels else None
-            channels["dense"], sims = self._dense_channel(q, method == "engine", dense_pool, keep)
+            channels["dense"], sims, window_mean = self._dense_channel(q, formula, dense_pool, keep)
         cand, final = self._fuse(channels, allowed, n_cand, method)
-        if method == "engine" and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
+        if formula and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
             q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
-            channels["dense"], sims = self._dense_channel(q, True, dense_pool, cand)
+            channels["dense"], sims, window_mean = self._dense_channel(q, True, dense_pool, cand)
             cand, final = self._fuse(channels, allowed, n_cand, method)
-        if method == "engine" and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
+        fused = final
+        if formula and asker_offer and asker_offer.strip() and self.has_needs_[cand].any():
             final = self._reciprocity(final, cand, channels, asker_offer)
-        order = np.lexsort((cand, -final))
-        cand, final = cand[order], final[order]
-        picks = np.arange(min(k, cand.shape[0]))
-        if method == "engine" and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
-            picks = self._diversify(cand, final, k)
-        texts = query_texts if explain else None
-        return [self._hit(int(cand[p]), float(final[p]), channels, sims, texts) for p in picks]
+        if window_mean is not None:
+            channels["dense_window_mean"] = window_mean
+        return _State(cand, fused, final, channels, sims, terms, subject, q.shape[0], query_texts)
 
     def _fuse(
         self, channels: dict[str, np.ndarray], allowed: np.ndarray | None, n_cand: int, method: str
@@ -315,9 +387,26 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
 
     def _dense_channel(
         self, q: np.ndarray, engine: bool, source: PoolSource | None, keep: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dense item scores for the question windows ``q`` ``(n_windows, dim)`` pooled per item over windows
+        (``window_pooling``), each snippet's best cosine to any window (the evidence), and the windows' mean
+        (a ranker feature)."""
+        if q.shape[0] == 1:
+            dense, sims = self._dense_window(q[0], engine, source, keep)
+            return dense, sims, dense
+        if source is not None:  # one pool for every window, so each item is scored by all of them or none
+            pools = [ask(source, w) for w in q]
+            source = None if any(p is None for p in pools) else np.unique(np.concatenate(pools))  # type: ignore[arg-type]
+        parts = [self._dense_window(w, engine, source, keep) for w in q]
+        sims = np.maximum.reduce([p[1] for p in parts])
+        pooled = aggregate([p[0] for p in parts], self.window_pooling)
+        return pooled, sims, aggregate([p[0] for p in parts], "mean")
+
+    def _dense_window(
+        self, q: np.ndarray, engine: bool, source: PoolSource | None, keep: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Dense scores for ``q``: every snippet, or (with an index's ``source``) its pool and ``keep`` (the
-        candidates fused with it, which need both channels' scores), scored exactly."""
+        """Dense scores for one vector ``q``: every snippet, or (with an index's ``source``) its pool and ``keep``
+        (the candidates fused with it, which need both channels' scores), scored exactly."""
         pool = ask(source, q)
         if pool is None or (engine and self.pooling == "top2"):
             return self._dense(q, engine)
@@ -325,18 +414,44 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             pool = np.union1d(pool, keep)
         return score_pool(self.snippet_vectors_, self.offsets_, q, pool, self.shared_rows_)
 
+    def context(self, st: _State) -> RankContext:
+        """What the learned ranker reads about this question's candidates (``matching.features``)."""
+        n = self.n_items_
+        best = second = np.full(n, -1.0, dtype=np.float32)
+        if st.sims is not None:
+            best, second = pool_top2(st.sims, self.offsets_, empty=-1.0)
+        title = self.titles_.score(st.terms) if self.titles_ is not None else np.zeros(n, np.float32)
+        return RankContext(
+            cand=st.cand, lexical=st.channels.get("lexical", np.zeros(n, np.float32)),
+            dense=st.channels.get("dense", best), dense_mean=st.channels.get("dense_window_mean", best),
+            dense_second=second,
+            fused=st.fused, coverage=coverage(self.lexical_, st.terms), title=title,
+            item_terms=self.lexical_.doc_lengths_, kinds=self.kinds_, query_words=len(st.subject.split()),
+            query_windows=st.n_windows, reciprocity=st.channels.get("reciprocity"),
+        )
+
+    def _learned(self, st: _State) -> np.ndarray:
+        if self.ranker is None:
+            raise NotFittedError("method='learned' needs a fitted ranker (HybridMatcher(ranker=...))")
+        if st.cand.shape[0] == 0:
+            return st.final
+        scores = self.ranker.predict(candidate_features(self.context(st)))  # type: ignore[attr-defined]
+        return np.asarray(scores, dtype=np.float64)
+
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""
         best = self.offsets_[top] + pool_argmax(sims, self.offsets_, top)
-        return rocchio(q, take(self.snippet_vectors_, best), self.prf_weight)
+        feedback = take(self.snippet_vectors_, best)
+        return np.stack([rocchio(w, feedback, self.prf_weight) for w in q])
 
     def _reciprocity(
         self, final: np.ndarray, cand: np.ndarray, channels: dict[str, np.ndarray], asker_offer: str
     ) -> np.ndarray:
         """Scale each candidate that states needs by ``hm(fwd, rev) / fwd`` (its fused score then follows
         the harmonic mean of both directions' cosines); items without needs keep their score."""
-        offer = self.encode_query(asker_offer)
-        rev = pool_max(dot(self.need_vectors_, offer), self.need_offsets_)[cand]
+        offer = self.encode_windows(asker_offer)
+        rev = aggregate([pool_max(dot(self.need_vectors_, w), self.need_offsets_)[cand] for w in offer],
+                        self.window_pooling)
         fwd = np.clip(channels["dense"][cand], 1e-6, 1.0)
         factor = np.where(self.has_needs_[cand], reciprocal(fwd, rev) / fwd, 1.0)
         channels["reciprocity"] = np.zeros(self.n_items_, dtype=np.float32)
@@ -361,5 +476,5 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         else:
             ev = best_overlap(texts or [], snippets, self.lexical_.idf) if snippets else 0
         terms = shared_terms(texts, snippets, self.lexical_.idf) if texts is not None else ()
-        scores = {name: float(v[i]) for name, v in channels.items()}
+        scores = {name: float(v[i]) for name, v in channels.items() if name != "dense_window_mean"}
         return Hit(i, score, snippets[ev] if snippets else "", ev, terms, scores)

@@ -31,13 +31,15 @@ import convert_coursera  # noqa: E402
 import convert_cranfield  # noqa: E402
 import convert_demo  # noqa: E402
 import convert_esco  # noqa: E402
+import convert_sbir  # noqa: E402
 from convert_common import EVAL_DATA, OUT  # noqa: E402
 
 from matching.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E402
 from matching.eval_data import load_eval_set  # noqa: E402
 from matching.evaluation import METRICS, evaluate  # noqa: E402
 
-REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test", "demo-needs"]
+REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test", "demo-needs",
+            "sbir-phase1-dev"]
 TUNING = ["esco-tech-validation", "esco-house-validation"]
 
 
@@ -79,6 +81,7 @@ def convert_all() -> None:
     convert_cranfield.convert(EVAL_DATA / "cranfield")
     convert_esco.convert(EVAL_DATA / "esco-skill-extraction" / "data")
     convert_demo.convert()
+    convert_sbir.convert()
 
 
 def markdown(results: dict[str, dict[str, object]]) -> str:
@@ -88,7 +91,7 @@ def markdown(results: dict[str, dict[str, object]]) -> str:
         best_single = max(methods["lexical"]["ndcg@10"], methods["dense"]["ndcg@10"])
         for method, vals in methods.items():
             cells = [f"{vals[m]:.4f}" for m in METRICS]
-            if method == "engine":
+            if method in ("engine", "learned"):
                 gain = (vals["ndcg@10"] / best_single - 1) * 100 if best_single else 0.0
                 cells = [f"**{c}**" for c in cells]
                 cells[0] += f" ({gain:+.1f} %)"
@@ -129,8 +132,11 @@ def latency(n_items: int, n_queries: int = 100, seed: int = 0, torch_threads: in
         import torch
 
         torch.set_num_threads(torch_threads)  # one thread encodes a short query fastest on a busy CPU
+    from matching.ranker_io import load_ranker
+
+    ranker, _ = load_ranker()
     started = time.perf_counter()
-    matcher = HybridMatcher(embedder).fit(items, kinds=kinds, snippet_vectors=vectors)
+    matcher = HybridMatcher(embedder, ranker=ranker).fit(items, kinds=kinds, snippet_vectors=vectors)
     fit_s = time.perf_counter() - started
     del vectors
     questions = [sentences[j] for j in rng.integers(0, len(sentences), size=n_queries)]
@@ -143,7 +149,8 @@ def latency(n_items: int, n_queries: int = 100, seed: int = 0, torch_threads: in
         vectors_by_q[q] = embedder.encode([text])[0]
         encode_ms.append((time.perf_counter() - t0) * 1000)
     _report("query encoding", np.array(encode_ms))
-    for method, kwargs in [("lexical", {}), ("dense", {}), ("engine", {}), ("engine", {"mask": mask})]:
+    runs = [("lexical", {}), ("dense", {}), ("engine", {}), ("learned", {}), ("engine", {"mask": mask})]
+    for method, kwargs in runs:
         search_ms = []
         for q in questions:
             vec = None if method == "lexical" else vectors_by_q[q]
@@ -152,6 +159,15 @@ def latency(n_items: int, n_queries: int = 100, seed: int = 0, torch_threads: in
             search_ms.append((time.perf_counter() - t0) * 1000)
         label = method + (" + filter mask" if kwargs else "")
         _report(f"rank {label}", np.array(search_ms), None if method == "lexical" else np.array(encode_ms))
+    long_questions = [" ".join(sentences[j] for j in rng.integers(0, len(sentences), size=200))
+                      for _ in range(max(5, n_queries // 10))]
+    for method in ("engine", "learned"):
+        long_ms = []
+        for q in long_questions:  # encoding every window included
+            t0 = time.perf_counter()
+            matcher.rank(" ".join(q.split()[:2000]), k=10, method=method)
+            long_ms.append((time.perf_counter() - t0) * 1000)
+        _report(f"2,000-word question {method}", np.array(long_ms))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak_mb:.0f} MB (model, index, snippet texts and vectors); load average {os.getloadavg()}")
 

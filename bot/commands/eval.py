@@ -16,6 +16,8 @@ from bot.config import ConfigError, Settings
 from matching.embeddings import Embedder, ModelIntegrityError, SentenceTransformerEmbedder
 from matching.eval_data import EvalDataError, load_eval_set
 from matching.evaluation import METRICS, EvalReport, evaluate
+from matching.ranker import LearnedRanker
+from matching.ranker_io import DEFAULT_RANKER, RankerFileError, load_ranker
 
 logger = logging.getLogger(__name__)
 console = Console()
@@ -47,10 +49,15 @@ def eval_command(
     queries: Annotated[Path, typer.Option("--queries", help=_HELP["queries"])],
     qrels: Annotated[Path, typer.Option("--qrels", help=_HELP["qrels"])],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    ranker: Annotated[Path, typer.Option("--ranker", help="Learned ranker model for the 'learned' method.")] = (
+        DEFAULT_RANKER
+    ),
 ) -> None:
-    """Index CORPUS with the production pipeline and score lexical, dense, hybrid and engine rankings.
+    """Index CORPUS with the production pipeline and score lexical, dense, hybrid, engine and learned rankings.
 
     Metrics: nDCG@10, Recall@10, Recall@100, MRR@10, averaged over the queries with a relevant judgement.
+    The shipped ranker was trained on the shared benchmark sets: for figures on a set it never saw, use
+    scripts/train_ranker.py (leave-one-dataset-out).
     """
     try:
         data = load_eval_set(corpus, queries, qrels)
@@ -58,7 +65,12 @@ def eval_command(
     except (EvalDataError, ConfigError) as exc:
         raise _fail(str(exc)) from None
     try:
-        report = _run(data, embedder)
+        model, _ = load_ranker(ranker)
+    except RankerFileError as exc:
+        errors.print(f"[yellow]warning:[/] {exc}; the 'learned' method is left out", highlight=False)
+        model = None
+    try:
+        report = _run(data, embedder, model)
     except ModelIntegrityError as exc:
         raise _fail(f"embedding model: {exc}") from None
     if as_json:
@@ -77,7 +89,7 @@ def _quiet_model_loading() -> None:
         pass
 
 
-def _run(data: object, embedder: Embedder) -> EvalReport:
+def _run(data: object, embedder: Embedder, ranker: LearnedRanker | None) -> EvalReport:
     _quiet_model_loading()
     tasks: dict[str, TaskID] = {}
     with Progress(
@@ -90,7 +102,7 @@ def _run(data: object, embedder: Embedder) -> EvalReport:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        return evaluate(data, embedder, progress=progress)  # type: ignore[arg-type]
+        return evaluate(data, embedder, progress=progress, matcher_params={"ranker": ranker})  # type: ignore[arg-type]
 
 
 def _print_table(report: EvalReport, corpus: Path) -> None:

@@ -26,6 +26,7 @@ from bot.core.reasons import best_sentences, informative
 from bot.core.vectors import VectorSource
 from matching.embeddings import Embedder
 from matching.matcher import HybridMatcher
+from matching.vecstore import take
 from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,11 @@ class Snapshot:
 
 def _default_matcher(embedder: Embedder) -> HybridMatcher:
     return HybridMatcher(embedder)
+
+
+def _method(snap: Snapshot) -> str:
+    """The learned ranker when the matcher carries one (``RANKER=learned``), else the formula."""
+    return "learned" if snap.matcher.ranker is not None else "engine"
 
 
 class Catalog:
@@ -202,6 +208,7 @@ class Catalog:
                 snippet_vectors=vectors.view(0, len(snippet_texts)),
                 needs=[list(p.needs) for p in indexed],
                 need_vectors=vectors.view(len(snippet_texts), len(snippet_texts) + len(need_texts)),
+                titles=[p.title for p in indexed],
             )
         members: dict[str, list[int]] = {}
         for i, p in enumerate(indexed):
@@ -293,7 +300,8 @@ class Catalog:
                 return ann.candidates(snap, vector, wanted)
 
         hits = snap.matcher.rank(
-            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool
+            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool,
+            method=_method(snap),
         )
         return self._suggestions(snap, hits, avoid)
 
@@ -309,7 +317,8 @@ class Catalog:
         avoid: Collection[str] = (),
         staff: bool = False,
     ) -> list[Suggestion]:
-        """Items like ``ref``: its own text for BM25, the mean of its snippet vectors for the dense side."""
+        """Items like ``ref``: its whole text for BM25 and each of its snippet vectors as a question window for
+        the dense side (a profile used as a question is never truncated, ``matching.longquery``)."""
         snap = self._current()
         i = snap.index_of.get(ref)
         if i is None or (not staff and snap.staff_only[i]):
@@ -320,11 +329,12 @@ class Catalog:
         profile = snap.profiles[i]
         asker = snap.by_ref.get(asker_ref) if asker_ref else None
         hits = snap.matcher.rank(
-            " ".join(profile.snippets)[:2000],
+            " ".join(profile.snippets),
             k=k,
             mask=mask,
             asker_offer=asker.offer if asker else None,
-            query_vector=self._centroids(snap, [i])[0],
+            query_vector=self._profile_windows(snap, i),
+            method=_method(snap),
         )
         return self._suggestions(snap, hits, avoid)
 
@@ -364,6 +374,13 @@ class Catalog:
             if j is not None:
                 mask[j] = False
         return mask
+
+    @staticmethod
+    def _profile_windows(snap: Snapshot, i: int) -> np.ndarray | None:
+        """Item ``i``'s own snippet vectors, as float32 question windows (``None``: none, encode its text)."""
+        offsets = snap.matcher.offsets_
+        rows = np.arange(offsets[i], offsets[i + 1])
+        return take(snap.matcher.snippet_vectors_, rows) if rows.size else None
 
     @staticmethod
     def _centroids(snap: Snapshot, items: Sequence[int]) -> np.ndarray:

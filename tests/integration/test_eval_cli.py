@@ -51,17 +51,31 @@ def test_eval_json_reports_all_methods_from_one_run(
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)  # exactly one JSON object on stdout
     assert report["queries"] == 4 and report["corpus"] == len(PROFILES)
-    assert set(report["methods"]) == {"lexical", "dense", "hybrid", "engine"}
+    assert set(report["methods"]) == {"lexical", "dense", "hybrid", "engine", "learned"}
     for method, values in report["methods"].items():
         assert set(values) == {"ndcg@10", "recall@10", "recall@100", "mrr@10"}
         assert all(0.0 <= v <= 1.0 for v in values.values()), method
         assert values["recall@100"] >= values["recall@10"]
     # Eight documents, one relevant each: whatever returns every document has full recall.
-    for method in ("dense", "hybrid", "engine"):
+    for method in ("dense", "hybrid", "engine", "learned"):
         assert report["methods"][method]["recall@10"] == 1.0
     # The relevant profile is unmistakable for these questions: the engine puts it first or second.
     assert report["methods"]["engine"]["mrr@10"] >= 0.75
     assert report["methods"]["engine"]["ndcg@10"] >= report["methods"]["lexical"]["ndcg@10"]
+    assert report["methods"]["learned"]["mrr@10"] >= 0.75
+
+
+@pytest.mark.model
+def test_eval_without_a_sound_ranker_leaves_learned_out_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    monkeypatch.setattr(eval_command, "make_embedder", lambda settings: real_embedder)
+    broken = tmp_path / "ranker.json"
+    broken.write_text("{}")
+    result = CliRunner().invoke(app, ["eval", *_files(tmp_path), "--json", "--ranker", str(broken)])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["methods"]) == {"lexical", "dense", "hybrid", "engine"}
+    assert "learned" in result.stderr and "left out" in result.stderr
 
 
 @pytest.mark.parametrize(
