@@ -99,6 +99,7 @@ def mount_dashboard(api: FastAPI, container: Any) -> DashboardService:
             text = await run_in_threadpool(board.act, container.intros, who.actor, suggestion_id, action)
         except UserFacingError as exc:
             text = exc.message
+        service.invalidate()
         weeks = _weeks(request)
         return RedirectResponse(f"{PREFIX}/suggestions?weeks={weeks}&msg={quote(text)}", status_code=303)
 
