@@ -16,6 +16,7 @@ from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.core.intents import ALL_KINDS
 from bot.core.messages import IncomingMessage, Reply
+from bot.core.ranking import load_configured_ranker
 from bot.terminal import TerminalChat, render
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ def ask_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     user: Annotated[str, typer.Option(help="Asker id, so feedback and saved items are kept per user.")] = "local",
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Also print each suggestion's top learned-ranker feature contributions.")
+    ] = False,
 ) -> None:
     """Print one answer, grouped by kind, each suggestion with the reason it matched."""
     kinds = resolve_kinds(kind)
@@ -105,10 +109,29 @@ def ask_command(
         else:
             errors.print(exc.message, highlight=False, markup=False)
         raise typer.Exit(1) from None
+    why = _explain(container, text, reply) if explain else {}
     if as_json:
-        print(json.dumps(reply_to_dict(reply), ensure_ascii=False, indent=2))
+        data = reply_to_dict(reply)
+        if explain:
+            data["explain"] = {ref: dict(parts[:EXPLAIN_TOP]) for ref, parts in why.items()}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         render(console, reply)
+        for ref, parts in why.items():
+            shown = ", ".join(f"{name} {value:+.3f}" for name, value in parts[:EXPLAIN_TOP])
+            console.print(f"[dim]{ref}: {shown}[/dim]", highlight=False)
+
+
+EXPLAIN_TOP = 5
+
+
+def _explain(container: Container, text: str, reply: Reply) -> dict[str, list[tuple[str, float]]]:
+    """The learned ranker's view of each suggestion (the shipped model when the formula answered)."""
+    ranker = container.catalog.ranker or load_configured_ranker("learned", container.settings.ranker_path)
+    if ranker is None:
+        errors.print("no learned ranker could be loaded: nothing to explain", highlight=False)
+        return {}
+    return container.catalog.explain(text, [s.ref for s in reply.suggestions], ranker)
 
 
 def chat(container: Container, *, user: str = "local") -> None:

@@ -25,7 +25,9 @@ from bot.core.profiles import Profile, Splitter, load_profiles
 from bot.core.reasons import best_sentences, informative
 from bot.core.vectors import VectorSource
 from matching.embeddings import Embedder
+from matching.features import FEATURES
 from matching.matcher import HybridMatcher
+from matching.ranker import LearnedRanker
 from matching.vecstore import take
 from models.repositories import DirectoryRepository
 
@@ -337,6 +339,27 @@ class Catalog:
             method=_method(snap),
         )
         return self._suggestions(snap, hits, avoid)
+
+    @property
+    def ranker(self) -> LearnedRanker | None:
+        """The learned ranker answers use (``RANKER=learned``), or ``None`` for the formula."""
+        return self._current().matcher.ranker  # type: ignore[return-value]
+
+    def explain(self, text: str, refs: Sequence[str], ranker: LearnedRanker) -> dict[str, list[tuple[str, float]]]:
+        """Each of ``refs``' feature contributions to its learned score for ``text``, largest first (staff and
+        ``ask --explain``; members see the evidence sentence instead). Refs outside the candidates are left out."""
+        snap = self._current()
+        cand, X = snap.matcher.features(text, mask=self._mask(snap, None, None, None, (), True))
+        row = {int(i): r for r, i in enumerate(cand)}
+        out: dict[str, list[tuple[str, float]]] = {}
+        for ref in refs:
+            i = snap.index_of.get(ref)
+            if i is None or i not in row:
+                continue
+            parts = ranker.contributions(X[row[i] : row[i] + 1])[0]
+            order = np.argsort(-np.abs(parts))
+            out[ref] = [(FEATURES[j], round(float(parts[j]), 4)) for j in order]
+        return out
 
     def _mask(
         self,

@@ -44,6 +44,26 @@ def test_ask_json(data_dir: Path) -> None:
     assert first["reason"] and set(first) >= {"ref", "kind", "title", "subtitle", "reason", "shared_terms", "actions"}
 
 
+@pytest.mark.parametrize("ranker", ["formula", "learned"])
+def test_ask_explain_gives_feature_contributions_that_add_up(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, ranker: str
+) -> None:
+    monkeypatch.setenv("RANKER", ranker)
+    question = "we need help automating TIG welding of aluminium battery trays"
+    result = CliRunner().invoke(app, ["ask", question, "--json", "--explain"])
+    assert result.exit_code == 0, result.output
+    reply = json.loads(result.stdout)
+    refs = [s["ref"] for section in reply["sections"] for s in section["suggestions"]]
+    assert set(reply["explain"]) == set(refs) and refs
+    from matching.features import FEATURES
+    from matching.ranker_io import load_ranker
+
+    top = reply["explain"]["org:weldtech"]
+    assert len(top) == 5 and set(top) <= set(FEATURES)
+    assert list(map(abs, top.values())) == sorted(map(abs, top.values()), reverse=True)
+    assert load_ranker()[0].coef_.shape == (len(FEATURES),)
+
+
 def test_ask_kind_option_and_bad_kind(data_dir: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["ask", "TIG welding of aluminium", "--kind", "courses", "--json"])
@@ -69,3 +89,21 @@ def test_run_without_credentials_is_the_terminal_chat(data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "starting the terminal chat" in result.output
     assert "Polytechnique Lab" in result.stdout
+
+
+def test_ranker_setting_picks_the_ranking_and_a_bad_model_file_falls_back(data_dir: Path, tmp_path: Path) -> None:
+    question = "we need help automating TIG welding of aluminium battery trays"
+    bad = tmp_path / "bad-ranker.json"
+    bad.write_text("{}")
+    answers = {}
+    for name, settings in {
+        "formula": Settings(data_dir=data_dir),
+        "learned": Settings(data_dir=data_dir, ranker="learned"),
+        "broken": Settings(data_dir=data_dir, ranker="learned", ranker_path=str(bad)),
+    }.items():
+        container = bootstrap(settings, embedder=HashingEmbedder())
+        answers[name] = (container.catalog.ranker is not None, [s.score for s in container.catalog.search(question)])
+        container.engine.dispose()
+    assert answers["formula"][0] is False and answers["learned"][0] is True and answers["broken"][0] is False
+    assert answers["broken"][1] == answers["formula"][1]  # the formula answered
+    assert answers["learned"][1] != answers["formula"][1]  # learned scores are the ranker's, not the formula's
