@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -25,7 +24,8 @@ from matching.features import EMPTY_CONTEXT as _EMPTY
 from matching.features import RankContext, candidate_features
 from matching.fusion import convex, rrf, top_k
 from matching.hits import Hit, check_choice, flatten_groups
-from matching.lexical import LexicalIndex, coverage
+from matching.learned import Scored, learned_scores, rank_context
+from matching.lexical import LexicalIndex
 from matching.longquery import AGGREGATES, aggregate, as_windows, query_windows
 from matching.pooled import PoolSource, SharedRows, ask, score_pool
 from matching.query import strip_request_frame
@@ -45,20 +45,6 @@ POOLINGS = ("max", "top2")
 
 #: Methods that run the product's formula (expansions, feedback, reciprocity, diversity).
 FORMULA = ("engine", "learned")
-
-
-class _State(NamedTuple):
-    """One question's channels and candidates before ordering."""
-
-    cand: np.ndarray
-    fused: np.ndarray  # the formula's fused score of each candidate
-    final: np.ndarray  # fused, scaled by reciprocity
-    channels: dict[str, np.ndarray]
-    sims: np.ndarray | None
-    terms: dict[str, float]
-    subject: str
-    n_windows: int
-    query_texts: list[str]
 
 
 class HybridMatcher(BaseEstimator):  # type: ignore[misc]
@@ -325,7 +311,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
     def _score(
         self, query: str, n_cand: int, allowed: np.ndarray | None, method: str, query_vector: np.ndarray | None,
         dense_pool: PoolSource | None, asker_offer: str | None,
-    ) -> _State:
+    ) -> Scored:
         """Channels, candidates and fused scores for one question (everything before ordering)."""
         subject = self.query_text(query, method)
         query_texts = [subject]
@@ -356,7 +342,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             final = self._reciprocity(final, cand, channels, asker_offer)
         if window_mean is not None:
             channels["dense_window_mean"] = window_mean
-        return _State(cand, fused, final, channels, sims, terms, subject, q.shape[0], query_texts)
+        return Scored(cand, fused, final, channels, sims, terms, subject, q.shape[0], query_texts)
 
     def _fuse(
         self, channels: dict[str, np.ndarray], allowed: np.ndarray | None, n_cand: int, method: str
@@ -414,29 +400,14 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             pool = np.union1d(pool, keep)
         return score_pool(self.snippet_vectors_, self.offsets_, q, pool, self.shared_rows_)
 
-    def context(self, st: _State) -> RankContext:
+    def context(self, st: Scored) -> RankContext:
         """What the learned ranker reads about this question's candidates (``matching.features``)."""
-        n = self.n_items_
-        best = second = np.full(n, -1.0, dtype=np.float32)
-        if st.sims is not None:
-            best, second = pool_top2(st.sims, self.offsets_, empty=-1.0)
-        title = self.titles_.score(st.terms) if self.titles_ is not None else np.zeros(n, np.float32)
-        return RankContext(
-            cand=st.cand, lexical=st.channels.get("lexical", np.zeros(n, np.float32)),
-            dense=st.channels.get("dense", best), dense_mean=st.channels.get("dense_window_mean", best),
-            dense_second=second,
-            fused=st.fused, coverage=coverage(self.lexical_, st.terms), title=title,
-            item_terms=self.lexical_.doc_lengths_, kinds=self.kinds_, query_words=len(st.subject.split()),
-            query_windows=st.n_windows, reciprocity=st.channels.get("reciprocity"),
-        )
+        return rank_context(self, st)
 
-    def _learned(self, st: _State) -> np.ndarray:
+    def _learned(self, st: Scored) -> np.ndarray:
         if self.ranker is None:
             raise NotFittedError("method='learned' needs a fitted ranker (HybridMatcher(ranker=...))")
-        if st.cand.shape[0] == 0:
-            return st.final
-        scores = self.ranker.predict(candidate_features(self.context(st)))  # type: ignore[attr-defined]
-        return np.asarray(scores, dtype=np.float64)
+        return learned_scores(self.ranker, self, st)
 
     def _feedback(self, q: np.ndarray, sims: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Rocchio on the dense side: move the question towards the best evidence of the top items."""

@@ -1,0 +1,55 @@
+"""The learned method's side of the matcher: one question's scored state, the ranker's view of it, its scores.
+
+Kept apart from ``matching.matcher`` so the formula reads on its own; everything here is arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from matching.features import RankContext, candidate_features
+from matching.lexical import coverage
+from matching.scoring import pool_top2
+
+__all__ = ["Scored", "rank_context", "learned_scores"]
+
+
+class Scored(NamedTuple):
+    """One question's channels and candidates before ordering."""
+
+    cand: np.ndarray
+    fused: np.ndarray  # the formula's fused score of each candidate
+    final: np.ndarray  # fused, scaled by reciprocity
+    channels: dict[str, np.ndarray]
+    sims: np.ndarray | None
+    terms: dict[str, float]
+    subject: str
+    n_windows: int
+    query_texts: list[str]
+
+
+
+def rank_context(matcher: Any, st: Scored) -> RankContext:
+    """The candidates' channel scores and item facts a fitted ``HybridMatcher`` holds, for ``st``'s question."""
+    n = matcher.n_items_
+    best = second = np.full(n, -1.0, dtype=np.float32)
+    if st.sims is not None:
+        best, second = pool_top2(st.sims, matcher.offsets_, empty=-1.0)
+    titles = matcher.titles_
+    title = titles.score(st.terms) if titles is not None else np.zeros(n, np.float32)
+    return RankContext(
+        cand=st.cand, lexical=st.channels.get("lexical", np.zeros(n, np.float32)),
+        dense=st.channels.get("dense", best), dense_mean=st.channels.get("dense_window_mean", best),
+        dense_second=second, fused=st.fused, coverage=coverage(matcher.lexical_, st.terms), title=title,
+        item_terms=matcher.lexical_.doc_lengths_, kinds=matcher.kinds_, query_words=len(st.subject.split()),
+        query_windows=st.n_windows, reciprocity=st.channels.get("reciprocity"),
+    )
+
+
+def learned_scores(ranker: Any, matcher: Any, st: Scored) -> np.ndarray:
+    """The ranker's score of each of ``st``'s candidates (the formula's when there are none)."""
+    if st.cand.shape[0] == 0:
+        return st.final
+    return np.asarray(ranker.predict(candidate_features(rank_context(matcher, st))), dtype=np.float64)
