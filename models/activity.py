@@ -50,7 +50,7 @@ class ShownSuggestion(Base):
     kind: Mapped[str] = mapped_column(String(32))
     province: Mapped[str | None] = mapped_column(String(2))
     score: Mapped[float] = mapped_column(default=0.0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SavedMatch(Base):
@@ -92,3 +92,6 @@ class MatchFeedback(Base):
 
 Index("ix_questions_account", Question.platform, Question.workspace_id, Question.user_id)
 Index("ix_match_feedback_ref", MatchFeedback.ref)
+#: Covers the funnel's scans of a period (week, kind, province, distinct questions) without reading the table.
+Index("ix_shown_suggestions_period", ShownSuggestion.created_at, ShownSuggestion.kind, ShownSuggestion.province,
+      ShownSuggestion.question_id)

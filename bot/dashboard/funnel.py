@@ -107,19 +107,25 @@ def compute(session: Session, *, since: datetime | None = None, until: datetime 
     put("kind", "questions", _grouped(session, select(s.kind, distinct_q).where(*shown_period).group_by(s.kind)))
     put("province", "questions", _grouped(session, select(s.province, distinct_q).where(*shown_period)
                                           .group_by(s.province)))
-    put("funding", "questions", _grouped(session, select(s.ref, distinct_q).where(funding, *shown_period)
-                                         .group_by(s.ref)))
-    # suggestions shown
-    for dim, col in (("week", week_of(session, s.created_at)), ("kind", s.kind), ("province", s.province)):
-        put(dim, "shown", _grouped(session, select(col, func.count()).where(*shown_period).group_by(col)))
-    put("funding", "shown", _grouped(session, select(s.ref, func.count()).where(funding, *shown_period)
-                                     .group_by(s.ref)))
+    # suggestions shown: one scan for week x kind x province (at most a few thousand groups), one for streams
+    s_week = week_of(session, s.created_at)
+    cube = session.execute(select(s_week, s.kind, s.province, func.count()).where(*shown_period)
+                           .group_by(s_week, s.kind, s.province))
+    for week, kind, province, n in cube:
+        for dim, value in (("week", week), ("kind", kind), ("province", province)):
+            by[dim][str(value if value is not None else UNKNOWN)]["shown"] += int(n)
+    for ref, n, asked in session.execute(select(s.ref, func.count(), distinct_q).where(funding, *shown_period)
+                                         .group_by(s.ref)):
+        by["funding"][ref]["shown"] += int(n)
+        by["funding"][ref]["questions"] += int(asked)
     # saved: kind and province of the item as the answer showed it
     joined = select().select_from(sv).outerjoin(s, and_(s.question_id == sv.query_id, s.ref == sv.ref))
     saved_period = _period(sv.created_at, since, until)
-    for dim, col in (("week", week_of(session, sv.created_at)), ("kind", s.kind), ("province", s.province)):
-        put(dim, "saved", _grouped(session, joined.add_columns(col, func.count(sv.id)).where(*saved_period)
-                                   .group_by(col)))
+    sv_week = week_of(session, sv.created_at)
+    for week, kind, province, n in session.execute(joined.add_columns(sv_week, s.kind, s.province, func.count(sv.id))
+                                                   .where(*saved_period).group_by(sv_week, s.kind, s.province)):
+        for dim, value in (("week", week), ("kind", kind), ("province", province)):
+            by[dim][str(value if value is not None else UNKNOWN)]["saved"] += int(n)
     put("funding", "saved", _grouped(session, select(sv.ref, func.count()).where(
         sv.ref.like("funding:%"), *saved_period).group_by(sv.ref)))
     # introductions and what came of them
