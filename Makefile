@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# load-demo loads into an empty or demo-only database and refuses one holding other data (nothing written):
+# `make run DEMO_LOAD=skip` starts the bot on it without the demo, `make run DEMO_LOAD=force` loads it anyway.
 run: $(STAMP)
 	$(BIN)/clustermatch load-demo
 	$(BIN)/clustermatch run

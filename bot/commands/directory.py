@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -14,10 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from bot.bootstrap import Container, bootstrap
+from bot.config import Settings
 from bot.core.directory_schema import ROW_KINDS
 from bot.core.exporter import FORMATS, ExportError, export_directory
 from bot.core.importer import ImportFailed, ImportReport, ProgressFn, import_files
-from bot.demo import demo_files
+from bot.demo import demo_files, rows_not_from_demo
 
 logger = logging.getLogger(__name__)
 console = Console()
@@ -47,10 +48,42 @@ def import_command(
     _run_import(container, files, kind=kind, dry_run=dry_run)
 
 
-def load_demo_command() -> None:
-    """Load the shipped demo directory (fictional members); safe to run again."""
-    container = _container()
+def load_demo_command(
+    force: Annotated[
+        bool, typer.Option("--force", help="Load it even into a directory holding other data (DEMO_LOAD=force).")
+    ] = False,
+) -> None:
+    """Load the shipped demo directory (fictional members); safe to run again. Refuses a directory with other data.
+
+    DEMO_LOAD: ``auto`` (default) loads into an empty or demo-only directory and refuses any other; ``force``
+    (or --force) loads anyway; ``skip`` loads nothing (``make run DEMO_LOAD=skip`` starts the bot on real data).
+    """
+    settings = Settings.from_env()
+    mode = "force" if force else settings.demo_load
+    if mode == "skip":
+        console.print("DEMO_LOAD=skip: the demo directory was not loaded.")
+        return
+    container = bootstrap(settings)
+    if mode == "auto":
+        with container.sessions() as session:
+            foreign = rows_not_from_demo(session)
+        if foreign:
+            _refuse_demo(container, foreign)
     _run_import(container, demo_files(), kind=None, dry_run=False)
+
+
+def _refuse_demo(container: Container, foreign: dict[str, int]) -> NoReturn:
+    url = container.engine.url.render_as_string(hide_password=True)
+    rows = ", ".join(f"{table}: {count}" for table, count in foreign.items())
+    errors.print(
+        f"The directory in {url} already holds rows that are not the demo's ({rows}), e.g. imported members "
+        "or profiles saved in chat. Loading the demo would mix fictional members into them, so nothing was "
+        "written.\n"
+        "To load it anyway: clustermatch load-demo --force, or set DEMO_LOAD=force (make run DEMO_LOAD=force).\n"
+        "To start the bot without loading it: set DEMO_LOAD=skip (make run DEMO_LOAD=skip).",
+        highlight=False, markup=False, soft_wrap=True,
+    )
+    raise typer.Exit(1)
 
 
 def export_command(

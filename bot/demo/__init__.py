@@ -6,7 +6,15 @@ fictional. ``topics.json`` records which demo entries cover which topic, for eva
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.core.directory_schema import model_for_kind
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_STEMS = ("organizations", "people", "courses", "funding_streams", "needs")
@@ -15,3 +23,30 @@ DEMO_STEMS = ("organizations", "people", "courses", "funding_streams", "needs")
 def demo_files() -> list[Path]:
     """The demo files in load order (referenced tables first)."""
     return [DEMO_DIR / f"{stem}.jsonl" for stem in DEMO_STEMS]
+
+
+@cache
+def demo_external_ids() -> dict[type[Any], frozenset[str]]:
+    """The external ids the demo writes, by directory model (``Organization``, ``Person``, ...)."""
+    ids: dict[type[Any], set[str]] = {}
+    for path in demo_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                ids.setdefault(model_for_kind(row["kind"]), set()).add(row["external_id"])
+    return {model: frozenset(found) for model, found in ids.items()}
+
+
+def rows_not_from_demo(session: Session) -> dict[str, int]:
+    """Directory rows whose external id is not one the demo writes, counted by table (tables with none left out).
+
+    Empty for an empty directory and for one holding only the demo (changed demo rows included): there, loading
+    the demo again is safe. Anything else came from elsewhere: an import, or a member's profile saved in chat.
+    """
+    found: dict[str, int] = {}
+    for model, ids in demo_external_ids().items():
+        stmt = select(func.count()).select_from(model).where(model.external_id.not_in(sorted(ids)))
+        count = int(session.scalar(stmt) or 0)
+        if count:
+            found[model.__tablename__] = count
+    return found
