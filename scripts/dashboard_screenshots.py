@@ -1,10 +1,12 @@
 """Screenshots of every dashboard page at 1280 px and at phone width (390 px), for a person to look at.
 
-    .venv/bin/python scripts/dashboard_screenshots.py [--out var/screenshots] [--questions 1500]
+    .venv/bin/python scripts/dashboard_screenshots.py [--out var/screenshots] [--questions 1500] [--real-model]
 
 Builds the demo directory plus generated activity in a fresh SQLite file under ``var/dashboard-demo/``, serves
 the real web app on a free localhost port, signs in with a staff link and has headless Debian Chromium
 (``/usr/bin/chromium``, through Playwright) save full-page PNGs: ``<out>/dashboard-<page>-<width>.png``.
+``--real-model`` embeds with all-MiniLM-L6-v2 (realistic gaps; the first run indexes the demo, ~30 s) instead of
+the hashing embedder.
 """
 
 from __future__ import annotations
@@ -29,12 +31,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
     parser.add_argument("--questions", type=int, default=1500)
+    parser.add_argument("--real-model", action="store_true", help="embed with the real model (realistic gaps)")
     args = parser.parse_args()
     folder = ROOT / "var" / "dashboard-demo"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    container = demo_container(folder, questions=args.questions)
+    embedder = None
+    if args.real_model:
+        from matching.embeddings import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder()
+    container = demo_container(folder, questions=args.questions, embedder=embedder)
     with Served(container) as url, chromium() as browser:
         for width in WIDTHS:
             context = browser.new_context(viewport={"width": width, "height": 900})

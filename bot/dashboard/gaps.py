@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from matching.embeddings import Embedder
+from matching.query import strip_request_frame
 from matching.vecstore import take
 from models.activity import Question
 from models.directory import Need, Organization
@@ -132,24 +133,27 @@ def item_scores(vectors: Any, offsets: np.ndarray, queries: np.ndarray) -> np.nd
     return out
 
 
-def _label(texts: list[str], groups: np.ndarray, k: int) -> list[str]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _label(texts: list[str], groups: np.ndarray, weights: np.ndarray, k: int) -> list[str]:
+    """Each topic's name: its three most distinctive terms (TF-IDF weighted by how often each text was asked,
+    against the mean of all gaps), so a topic is named by what sets it apart."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     try:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        stop = sorted(ENGLISH_STOP_WORDS.union(FRAME_WORDS))
-        tfidf = TfidfVectorizer(stop_words=stop, ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+        tfidf = TfidfVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS.union(FRAME_WORDS)), ngram_range=(1, 2),
+                                sublinear_tf=True)
         matrix = tfidf.fit_transform(texts)
     except ValueError:  # only stop words
         return [f"Topic {g + 1}" for g in range(k)]
     terms = np.asarray(tfidf.get_feature_names_out())
+    overall = np.asarray(matrix.T @ weights).ravel() / max(float(weights.sum()), 1e-9)
     labels = []
     for g in range(k):
-        weights = np.asarray(matrix[groups == g].mean(axis=0)).ravel()
+        inside = groups == g
+        mean = np.asarray(matrix[inside].T @ weights[inside]).ravel() / max(float(weights[inside].sum()), 1e-9)
+        score = mean - 0.5 * overall
         picked: list[str] = []
-        for j in np.argsort(-weights)[:30]:
-            if len(picked) == 3 or weights[j] <= 0:
+        for j in np.argsort(-score)[:30]:
+            if len(picked) == 3 or mean[j] <= 0:
                 break
             term = str(terms[j])
             if not any(term in p or p in term for p in picked):
@@ -169,7 +173,8 @@ def analyse(session: Session, snapshot: Any, embedder: Embedder, *, since: datet
     matcher = snapshot.matcher
     if not items or not snapshot.profiles:
         return result
-    vectors = (encode or embedder.encode)([i.text for i in items]).astype(np.float32)
+    subjects = [strip_request_frame(i.text) if i.source == "question" else i.text for i in items]
+    vectors = (encode or embedder.encode)(subjects).astype(np.float32)  # the subject, as the engine searches it
     kinds = np.asarray([p.kind for p in snapshot.profiles])
     helpful = kinds != "need"
     best, _ = best_matches(matcher.snippet_vectors_, np.asarray(matcher.offsets_), helpful, vectors)
@@ -186,17 +191,22 @@ def analyse(session: Session, snapshot: Any, embedder: Embedder, *, since: datet
     groups = model.labels_
     centres = model.cluster_centers_.astype(np.float32)
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
-    labels = _label([g.text for g in gap_items], groups, k)
+    labels = _label([subjects[i] for i in low], groups, weights, k)
     near = item_scores(matcher.snippet_vectors_, np.asarray(matcher.offsets_), centres)
     near[~helpful] = -1.0
     for g in range(k):
         members = np.flatnonzero(groups == g)
         if not members.size:
             continue
-        typical = members[np.argsort(-(x[members] @ centres[g]) * np.log1p(weights[members]))][:EXAMPLES]
-        top = np.argsort(-near[:, g])[:PROVIDERS]
-        providers = [Provider(snapshot.profiles[j].ref, snapshot.profiles[j].title, snapshot.profiles[j].kind,
-                              round(float(near[j, g]), 3)) for j in top if near[j, g] > -1.0]
+        typical: list[int] = []
+        for i in members[np.argsort(-(x[members] @ centres[g]) * np.log1p(weights[members]))]:
+            if len(typical) < EXAMPLES and subjects[low[i]].lower() not in {subjects[low[j]].lower() for j in typical}:
+                typical.append(int(i))  # one wording of each subject
+        providers: list[Provider] = []
+        for j in np.argsort(-near[:, g])[:10 * PROVIDERS]:
+            p = snapshot.profiles[j]
+            if len(providers) < PROVIDERS and near[j, g] > -1.0 and p.title not in {q.title for q in providers}:
+                providers.append(Provider(p.ref, p.title, p.kind, round(float(near[j, g]), 3)))
         result.topics.append(Topic(labels[g], [gap_items[i] for i in members], [gap_items[i] for i in typical],
                                    providers))
     result.topics.sort(key=lambda t: (-(t.asked + t.needs), t.label))

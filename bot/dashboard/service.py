@@ -56,7 +56,8 @@ class DashboardService:
     def __init__(self, container: Any, *, auth: DashboardAuth | None = None) -> None:
         self.container = container
         self.sessions = container.sessions
-        self.auth = auth or DashboardAuth(container.settings)
+        self._auth = auth
+        self._auth_lock = threading.Lock()
         self.gap_cache = GapCache(container.sessions, container.catalog, container.embedder)
         self._png: OrderedDict[str, bytes] = OrderedDict()
         self._png_lock = threading.Lock()
@@ -64,6 +65,14 @@ class DashboardService:
         self._funnel_lock = threading.Lock()
 
     # ------------------------------------------------------------------ access
+    @property
+    def auth(self) -> DashboardAuth:
+        """Built on first use, so commands that never make a link never warn about a missing secret."""
+        with self._auth_lock:
+            if self._auth is None:
+                self._auth = DashboardAuth(self.container.settings)
+            return self._auth
+
     def is_staff(self, platform: str, workspace_id: str, user_id: str) -> bool:
         """Staff per the directory (account flag or staff role); Slack adds its own sources before asking."""
         with self.sessions() as session:
