@@ -46,6 +46,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--folder", type=Path, default=ROOT / "var" / "bench-dashboard",
+                        help="scratch folder for the database (emptied first)")
     args = parser.parse_args()
     from sqlalchemy import func, select
 
@@ -54,7 +56,7 @@ def main() -> None:
     from models.directory import Course, FundingStream, Need, Organization, Person
     from models.intros import Introduction, IntroOutcome
 
-    folder = ROOT / "var" / "bench-dashboard"
+    folder = args.folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     t0 = time.perf_counter()
