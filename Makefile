@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks clean chromium \
+.PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks train-ranker clean chromium \
 	dashboard-screenshots bench-dashboard
 
 $(STAMP): pyproject.toml
@@ -43,6 +43,10 @@ bench-catalog-pgvector: $(STAMP)
 
 dev-benchmarks: $(STAMP)
 	$(BIN)/python scripts/dev_benchmarks.py
+
+# Leave-one-dataset-out figures of the learned ranker, then the shipped model refitted on every shared set.
+train-ranker: $(STAMP)
+	$(BIN)/python scripts/train_ranker.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -94,11 +94,18 @@ class LexicalIndex:
             return float(np.log(1.0 + (self.n_docs_ + 0.5) / 0.5))
         return float(self.idf_[i])
 
-    def term_weights(self, text: str) -> dict[str, float]:
-        """Analysed terms of ``text`` with their counts, for :meth:`score`."""
+    def term_weights(self, text: str, *, sublinear: bool = False) -> dict[str, float]:
+        """Analysed terms of ``text`` with their counts, for :meth:`score`.
+
+        ``sublinear`` weighs a term ``1 + ln(count)``: a long question (a project description) repeats its
+        topic words, and raw counts let one repeated word outweigh the rare ones (nDCG@10 +0.004 on
+        sbir-phase1-dev, +0.008 on demo-needs, +0.001 on cranfield for BM25 alone; a short question is
+        unchanged)."""
         weights: dict[str, float] = {}
         for t in analyze(text, stemming=self.stemming):
             weights[t] = weights.get(t, 0.0) + 1.0
+        if sublinear:
+            return {t: 1.0 + float(np.log(c)) for t, c in weights.items()}
         return weights
 
     def score(self, terms: Mapping[str, float]) -> np.ndarray:

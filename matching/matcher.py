@@ -319,7 +319,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         terms: dict[str, float] = {}
         formula = method in FORMULA
         if method != "dense":
-            terms = self.lexical_.term_weights(subject)
+            terms = self.lexical_.term_weights(subject, sublinear=formula)  # plain BM25 stays plain
             if formula and self.expansion_weight > 0:
                 extra = expand(query)
                 query_texts += extra
