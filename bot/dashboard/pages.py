@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bot.core.ranking import ranking_info
 from bot.dashboard import board, charts, funnel
 from bot.dashboard.service import DashboardService, funnel_chart, gaps_chart, kind_label
 
@@ -71,5 +72,7 @@ def gaps_page(service: DashboardService, weeks: int) -> dict[str, Any]:
 def suggestions_page(service: DashboardService, weeks: int, *, csrf: str, message: str = "") -> dict[str, Any]:
     with service.sessions() as session:
         rows = board.week_suggestions(session, datetime.now(UTC))
+    settings = service.container.settings
+    ranking = ranking_info(settings.ranker, settings.ranker_path)
     return {"page": "suggestions", "weeks": weeks, "rows": rows, "csrf": csrf, "message": message,
-            "waiting": sum(1 for r in rows if r.state == "proposed")}
+            "waiting": sum(1 for r in rows if r.state == "proposed"), "ranking": ranking}

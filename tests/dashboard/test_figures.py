@@ -168,3 +168,20 @@ def test_an_answer_logs_each_suggestion_it_shows(world: tuple[Any, str]) -> None
         assert question is not None
     assert [r for r, _ in rows] == question.result_refs == [x.ref for x in reply.suggestions]
     assert [k for _, k in rows] == [x.kind for x in reply.suggestions]
+
+
+def test_suggestions_board_names_the_ranking_and_the_learned_models_unseen_set_figures(
+    world: tuple[Any, str]
+) -> None:
+    from matching.ranker_io import DEFAULT_RANKER, file_sha256, load_ranker
+
+    container, _ = world
+    client = TestClient(create_app(container.settings, container))
+    link = container.dashboard.link_for("slack", activity.WORKSPACE, activity.STAFF_USER)
+    assert client.get(link[link.index("/dashboard/login"):]).status_code == 200
+    html = client.get("/dashboard/suggestions").text
+    assert 'data-mode="formula"' in html  # RANKER is not set: the formula ranks
+    assert file_sha256(DEFAULT_RANKER)[:12] in html
+    lodo = load_ranker()[1]["lodo_ndcg@10"]
+    table = html[html.index('id="ranker-figures"'):]
+    assert all(f"<td class=\"text\">{name}</td><td>{m['learned']:.4f}</td>" in table for name, m in lodo.items())
