@@ -11,7 +11,7 @@ import numpy as np
 
 from matching.features import RankContext, candidate_features
 from matching.lexical import coverage
-from matching.scoring import pool_top2
+from matching.scoring import item_rows, pool_top2
 
 __all__ = ["Scored", "rank_context", "learned_scores"]
 
@@ -34,9 +34,12 @@ class Scored(NamedTuple):
 def rank_context(matcher: Any, st: Scored) -> RankContext:
     """The candidates' channel scores and item facts a fitted ``HybridMatcher`` holds, for ``st``'s question."""
     n = matcher.n_items_
-    best = second = np.full(n, -1.0, dtype=np.float32)
-    if st.sims is not None:
-        best, second = pool_top2(st.sims, matcher.offsets_, empty=-1.0)
+    best = np.full(n, -1.0, dtype=np.float32)
+    second = best.copy()
+    if st.sims is not None and st.cand.shape[0]:
+        # Only the candidates' snippets: a scan of every snippet would cost a second dense pass per question.
+        rows, sub_offsets = item_rows(matcher.offsets_, st.cand)
+        best[st.cand], second[st.cand] = pool_top2(st.sims[rows], sub_offsets, empty=-1.0)
     titles = matcher.titles_
     title = titles.score(st.terms) if titles is not None else np.zeros(n, np.float32)
     return RankContext(

@@ -385,8 +385,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             source = None if any(p is None for p in pools) else np.unique(np.concatenate(pools))  # type: ignore[arg-type]
         parts = [self._dense_window(w, engine, source, keep) for w in q]
         sims = np.maximum.reduce([p[1] for p in parts])
-        pooled = aggregate([p[0] for p in parts], self.window_pooling)
-        return pooled, sims, aggregate([p[0] for p in parts], "mean")
+        mean = aggregate([p[0] for p in parts], "mean")
+        return (mean if self.window_pooling == "mean" else aggregate([p[0] for p in parts], self.window_pooling),
+                sims, mean)
 
     def _dense_window(
         self, q: np.ndarray, engine: bool, source: PoolSource | None, keep: np.ndarray | None
