@@ -103,14 +103,18 @@ def mount_dashboard(api: FastAPI, container: Any) -> DashboardService:
         weeks = _weeks(request)
         return RedirectResponse(f"{PREFIX}/suggestions?weeks={weeks}&msg={quote(text)}", status_code=303)
 
-    @router.get("/chart/{name}.png")
-    def chart_png(name: str, request: Request) -> Response:
+    def refused(name: str, request: Request) -> Response | None:
+        """403 without a staff session, 404 for an unknown chart; ``None`` when the chart may be served."""
         try:
             staff(request)
         except AccessDenied:
             return denied()
-        if name not in charts.CHARTS:
-            return Response(status_code=404)
+        return None if name in charts.CHARTS else Response(status_code=404)
+
+    @router.get("/chart/{name}.png")
+    def chart_png(name: str, request: Request) -> Response:
+        if (refusal := refused(name, request)) is not None:
+            return refusal
         image = service.png(name, service.chart_data(name, _weeks(request)))
         headers = {**NO_STORE}
         if request.query_params.get("download"):
@@ -119,12 +123,8 @@ def mount_dashboard(api: FastAPI, container: Any) -> DashboardService:
 
     @router.get("/data/{name}.csv")
     def chart_csv(name: str, request: Request) -> Response:
-        try:
-            staff(request)
-        except AccessDenied:
-            return denied()
-        if name not in charts.CHARTS:
-            return Response(status_code=404)
+        if (refusal := refused(name, request)) is not None:
+            return refusal
         return Response(service.csv(name, _weeks(request)), media_type="text/csv; charset=utf-8",
                         headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}.csv"'})
 
