@@ -185,3 +185,17 @@ def test_suggestions_board_names_the_ranking_and_the_learned_models_unseen_set_f
     lodo = load_ranker()[1]["lodo_ndcg@10"]
     table = html[html.index('id="ranker-figures"'):]
     assert all(f"<td class=\"text\">{name}</td><td>{m['learned']:.4f}</td>" in table for name, m in lodo.items())
+
+
+def test_chart_downloads_need_a_staff_session_and_a_known_chart(world: tuple[Any, str]) -> None:
+    container, _ = world
+    client = TestClient(create_app(container.settings, container))
+    for path in ("/dashboard/chart/funnel.png", "/dashboard/data/funnel.csv"):
+        assert client.get(path).status_code == 403
+    link = container.dashboard.link_for("slack", activity.WORKSPACE, activity.STAFF_USER)
+    assert client.get(link[link.index("/dashboard/login"):]).status_code == 200
+    for path in ("/dashboard/chart/nope.png", "/dashboard/data/nope.csv"):
+        assert client.get(path).status_code == 404
+    png, csv = client.get("/dashboard/chart/funnel.png"), client.get("/dashboard/data/funnel.csv")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert csv.status_code == 200 and csv.text.strip()
