@@ -11,7 +11,7 @@ from datetime import datetime
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import String, Table
+from sqlalchemy import Engine, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -35,3 +35,15 @@ class ProcessedEvent(Base):
 slack_installations: Table = SQLAlchemyInstallationStore.build_installations_table(Base.metadata, INSTALLATIONS_TABLE)
 slack_bots: Table = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, BOTS_TABLE)
 slack_oauth_states: Table = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, OAUTH_STATES_TABLE)
+
+
+def installation_store(engine: Engine, client_id: str) -> SQLAlchemyInstallationStore:
+    """The one factory of slack_sdk's installation store on our tables (OAuth app, digests, introductions)."""
+    return SQLAlchemyInstallationStore(client_id=client_id, engine=engine, bots_table_name=BOTS_TABLE,
+                                       installations_table_name=INSTALLATIONS_TABLE)
+
+
+def oauth_state_store(engine: Engine, expiration_seconds: int) -> SQLAlchemyOAuthStateStore:
+    """slack_sdk's OAuth state store on our table (the ``state`` of an install link, valid for a few minutes)."""
+    return SQLAlchemyOAuthStateStore(expiration_seconds=expiration_seconds, engine=engine,
+                                     table_name=OAUTH_STATES_TABLE)
