@@ -2,39 +2,45 @@
 
 Entry points (web server, CLI, clock, tests) call ``bootstrap()`` once and pass the ``Container`` on.
 Tests swap collaborators in through the keyword arguments (a fake embedder, an in-memory engine).
+Chat platforms are the modules ``PLATFORMS`` lists; each enables itself from its own settings.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import cast
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.container import Container
+from bot.core.accounts import AccountService
+from bot.core.ann_pool import AnnPool
+from bot.core.ask import AskService
+from bot.core.catalog import Catalog
+from bot.core.digest_service import DigestService
+from bot.core.digest_vectors import QueryVectorCache
+from bot.core.directory_desk import DirectoryDesk
+from bot.core.event_ledger import EventLedger
+from bot.core.home import MemberHome
+from bot.core.intro_delivery import Messenger, StaffBoard
+from bot.core.intros import IntroService
+from bot.core.privacy import PrivacyService
+from bot.core.ranking import load_configured_ranker, matcher_factory
+from bot.core.vector_search import build_vector_search
+from bot.dashboard.service import DashboardService
+from bot.platforms import Platform
 from matching.embeddings import Embedder, SentenceTransformerEmbedder
 from models.db import make_engine, migrate, session_factory
+from models.stores import Stores
 
 logger = logging.getLogger(__name__)
 
+PlatformFactory = Callable[[Container], Platform | None]
 
-@dataclass
-class Container:
-    """Everything built once per process. Services are added as attributes by ``bootstrap``."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    embedder: Embedder
-    services: dict[str, Any] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> Any:
-        services = self.__dict__.get("services", {})
-        if name in services:
-            return services[name]
-        raise AttributeError(name)
+__all__ = ["Container", "bootstrap", "load_platforms"]
 
 
 def limit_blas_threads(settings: Settings) -> None:
@@ -52,8 +58,12 @@ def bootstrap(
     engine: Engine | None = None,
     embedder: Embedder | None = None,
     run_migrations: bool = True,
+    query_vector_cache: bool = False,
 ) -> Container:
-    """Build the container. The model is not loaded here: it loads lazily on first use."""
+    """Build the container. The model is not loaded here: it loads lazily on first use.
+
+    ``query_vector_cache``: processes that compose digests batch and cache query vectors across weeks.
+    """
     settings = settings or Settings.from_env()
     limit_blas_threads(settings)
     engine = engine or make_engine(settings.resolved_database_url)
@@ -62,63 +72,57 @@ def bootstrap(
     embedder = embedder or SentenceTransformerEmbedder(
         settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
     )
-    container = Container(settings=settings, engine=engine, sessions=session_factory(engine), embedder=embedder)
-    _wire_services(container)
+    sessions = session_factory(engine)
+    if query_vector_cache:
+        embedder = QueryVectorCache(embedder, sessions)
+    stores = Stores(engine, sessions)
+    vectors = build_vector_search(settings, engine)
+    ann = AnnPool(vectors, sessions) if vectors.backend == "pgvector" else None
+    ranker = load_configured_ranker(settings.ranker, settings.ranker_path)
+    catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker))
+    platforms: dict[str, Platform] = {}
+
+    def messenger(platform: str) -> Messenger | None:
+        found = platforms.get(platform)
+        return found.messenger() if found is not None else None
+
+    def staff_boards() -> list[StaffBoard]:
+        return [b for p in platforms.values() if (b := p.staff_board()) is not None]
+
+    intros = IntroService(sessions=sessions, catalog=catalog, settings=settings, messengers=messenger,
+                          staff_boards=staff_boards)
+    privacy = PrivacyService(sessions=sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None)
+    dashboard = DashboardService(settings=settings, sessions=sessions, catalog=catalog, embedder=embedder)
+    digest = DigestService(sessions=sessions, catalog=catalog, settings=settings, intros=intros,
+                           charts=dashboard.chat_charts)
+    container = Container(
+        settings=settings, engine=engine, sessions=sessions, stores=stores, embedder=embedder, vector_search=vectors,
+        catalog=catalog, intros=intros, ask=AskService(sessions=sessions, catalog=catalog, intros=intros),
+        privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
+        directory=DirectoryDesk(sessions),
+        home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),
+        events=EventLedger(sessions), platforms=platforms,
+    )
+    platforms.update(load_platforms(container))
     return container
 
 
-def _wire_services(container: Container) -> None:
-    """Each feature registers its services here (directory index, ask, introductions, digests, ...)."""
-    from bot.core.ann_pool import AnnPool
-    from bot.core.ask import AskService
-    from bot.core.catalog import Catalog
-    from bot.core.ranking import load_configured_ranker, matcher_factory
-    from bot.core.vector_search import build_vector_search
-
-    # container.vector_search: owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
-    vectors = build_vector_search(container.settings, container.engine)
-    container.services["vector_search"] = vectors
-    ann = AnnPool(vectors, container.sessions) if vectors.backend == "pgvector" else None
-    ranker = load_configured_ranker(container.settings.ranker, container.settings.ranker_path)
-    catalog = Catalog(container.sessions, container.embedder, ann=ann, matcher_factory=matcher_factory(ranker))
-    ask_service = AskService(sessions=container.sessions, catalog=catalog, services=container.services)
-    container.services["catalog"] = catalog  # container.catalog.start_warm_up() when the app starts
-    container.services["ask_service"] = ask_service
-    container.services["ask"] = ask_service.ask  # container.ask(IncomingMessage) -> Reply
-    container.services["act"] = ask_service.act  # container.act(ActionRequest) -> Reply
-
-    from bot.core.digest_service import DigestService
-
-    # container.digest: weekly digests (run by the clock process), dry run, preview, members' preferences
-    container.services["digest"] = DigestService(
-        sessions=container.sessions, catalog=catalog, settings=container.settings, services=container.services
-    )
-    from bot.slack.digest import home_section as digest_home_section
-
-    container.services.setdefault("home_sections", {})["digest"] = digest_home_section  # App Home "Weekly digest"
-
-    from bot.core.intros import IntroService
-    from bot.intro_messengers import messenger_for
-
-    # container.intros: double opt-in introductions, staff suggestions, follow-ups (messengers built lazily)
-    container.services["intros"] = IntroService(
-        sessions=container.sessions, catalog=catalog, settings=container.settings,
-        messengers=lambda platform: messenger_for(container, platform),
-    )
-    from bot.slack.intros import home_section as intros_home_section
-
-    container.services.setdefault("home_sections", {})["introductions"] = intros_home_section  # App Home
-
-    from bot.core.privacy import PrivacyService
-    from bot.slack.privacy import home_section as privacy_home_section
-
-    # container.privacy: members' data download, forget requests, profile visibility (audited)
-    container.services["privacy"] = PrivacyService(
-        sessions=container.sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None
-    )
-    container.services.setdefault("home_sections", {})["privacy"] = privacy_home_section  # App Home "Your data"
-
-    from bot.dashboard.service import DashboardService
-
-    # container.dashboard: the staff dashboard's figures, charts and links (routes mounted by bot.web)
-    container.services["dashboard"] = DashboardService(container)
+def load_platforms(container: Container) -> dict[str, Platform]:
+    """The platforms ``PLATFORMS`` lists whose settings enable them, by name (each module's ``platform()``)."""
+    out: dict[str, Platform] = {}
+    for module_name in container.settings.platform_modules:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise ConfigError(f"PLATFORMS names {module_name!r}, which cannot be imported: {exc}") from exc
+        factory = getattr(module, "platform", None)
+        if not callable(factory):
+            raise ConfigError(f"PLATFORMS names {module_name!r}, which has no platform(container) function")
+        platform = cast(PlatformFactory, factory)(container)
+        if platform is None:
+            logger.info("platform %s is not configured", module_name)
+            continue
+        if platform.name in out:
+            raise ConfigError(f"PLATFORMS enables two platforms named {platform.name!r}")
+        out[platform.name] = platform
+    return out

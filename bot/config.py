@@ -52,6 +52,9 @@ class Settings:
     ranker: str = "formula"  # formula, or learned: the learned ranker re-orders the formula's candidates
     ranker_path: str = ""  # empty: the model shipped in matching/data/ranker-default.json
 
+    # Chat platforms: modules with a platform(container) function, each enabled by its own settings below
+    platforms: str = "bot.slack.platform,bot.teams.platform"
+
     # Web server
     port: int = 3000
     public_url: str = ""  # e.g. https://clustermatch.example.org: where staff dashboard links point (default localhost)
@@ -167,6 +170,11 @@ class Settings:
     def resolved_public_url(self) -> str:
         """``PUBLIC_URL`` without a trailing slash, or this machine on ``PORT``."""
         return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+
+    @property
+    def platform_modules(self) -> tuple[str, ...]:
+        """``PLATFORMS`` as module names, in order."""
+        return tuple(p.strip() for p in self.platforms.split(",") if p.strip())
 
     @property
     def slack_oauth_enabled(self) -> bool:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
+from bot.container import Container
 from models.intros import IntroBatch
 
 logger = logging.getLogger(__name__)
@@ -24,16 +24,16 @@ HOURLY_JOB, WEEKLY_JOB = "intros-hourly", "intros-weekly"
 CLOCK = "clock"
 
 
-def run_intro_jobs(container: Any, now: datetime | None = None) -> dict[str, int]:
+def run_intro_jobs(container: Container, now: datetime | None = None) -> dict[str, int]:
     """The hourly tick (never raises into the scheduler)."""
     try:
-        return container.intros.run_jobs(now)  # type: ignore[no-any-return]
+        return container.intros.run_jobs(now)
     except Exception:
         logger.exception("introduction jobs failed; the next hourly run retries")
         return {}
 
 
-def run_weekly_suggestions(container: Any, now: datetime | None = None) -> int | None:
+def run_weekly_suggestions(container: Container, now: datetime | None = None) -> int | None:
     """Suggest and post this week's introductions once; returns the batch id (None when skipped)."""
     from bot.core.intro_suggest import suggest
 
@@ -47,7 +47,7 @@ def run_weekly_suggestions(container: Any, now: datetime | None = None) -> int |
             logger.info("this week's introductions batch %s exists; not suggesting again", recent)
             return None
         run = suggest(intros, created_by=CLOCK, now=now)
-        if run.batch_id is not None and intros.delivery.staff_board() is not None:
+        if run.batch_id is not None and intros.delivery.staff_boards():
             intros.staff.post_batch(run.batch_id)
         return run.batch_id
     except Exception:
@@ -55,7 +55,7 @@ def run_weekly_suggestions(container: Any, now: datetime | None = None) -> int |
         return None
 
 
-def add_intro_jobs(scheduler: BaseScheduler, container: Any) -> None:
+def add_intro_jobs(scheduler: BaseScheduler, container: Container) -> None:
     settings = container.settings
     scheduler.add_job(run_intro_jobs, CronTrigger(minute=30, timezone=UTC), args=[container], id=HOURLY_JOB,
                       name="introductions: expiry, reminders, follow-ups", replace_existing=True, coalesce=True,

@@ -1,10 +1,9 @@
-"""The one ASGI app (``uvicorn --factory bot.web:create_app``): Slack routes, health, and room for Teams.
+"""The one ASGI app (``uvicorn --factory bot.web:create_app``): every enabled platform's routes, health, dashboard.
 
-Routes: ``POST /slack/events`` (events, interactivity, slash commands), ``GET /slack/install`` and
-``GET /slack/oauth_redirect`` (multi-workspace OAuth), ``GET /healthz``, and the staff dashboard under
-``/dashboard`` (``bot.dashboard.routes``: it reads the same container, catalog and database, so it needs no
-second process, port or copy of the index). Each platform mounts its routes
-with one ``_mount_<platform>(api, container, ...)`` call in ``create_app``. The catalog warms up in a
+Each platform in ``container.platforms`` mounts its own routes (Slack: ``/slack/events``, ``/slack/install``,
+``/slack/oauth_redirect``; Teams: ``/api/messages``). ``GET /healthz`` reports the database, the catalog and
+each platform's mode; the staff dashboard is under ``/dashboard`` (``bot.dashboard.routes``: it reads the same
+container, catalog and database, so it needs no second process, port or copy of the index). The catalog warms up in a
 background thread at startup, so the first question does not wait for the model and acks never do.
 """
 
@@ -20,21 +19,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from slack_bolt import App, BoltResponse
-from slack_bolt.adapter.starlette.handler import to_starlette_response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
+from bot.container import Container
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, container: Any = None, *, slack_app: App | None = None) -> FastAPI:
-    """Build the web app. ``slack_app`` lets tests pass a Bolt app wired to a fake Slack API."""
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the web app (tests pass their own container, whose platforms may hold fakes)."""
     if container is None:
         from bot.bootstrap import bootstrap
 
@@ -54,22 +52,17 @@ def create_app(settings: Settings | None = None, container: Any = None, *, slack
     api = FastAPI(title="clustermatch", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     api.add_middleware(ResponseTiming)
     api.state.container = container
-    slack_mode = _mount_slack(api, container, settings, slack_app)
-    if settings.teams_enabled:
-        from bot.teams.app import mount_teams
+    for platform in container.platforms.values():
+        platform.mount(api)
+    modes = {name: platform.health() for name, platform in container.platforms.items()}
+    from bot.dashboard.routes import mount_dashboard
 
-        mount_teams(api, container)  # POST /api/messages
-    if "dashboard" in container.services:
-        from bot.dashboard.routes import mount_dashboard
-
-        mount_dashboard(api, container)  # GET /dashboard/..., staff only (signed link, then a session cookie)
+    mount_dashboard(api, container)  # GET /dashboard/..., staff only (signed link, then a session cookie)
 
     @api.get("/healthz")
     def healthz() -> JSONResponse:
-        catalog = container.services.get("catalog")
-        ready = bool(getattr(catalog, "ready", False))
         warm = getattr(api.state, "warm_up", None)
-        body: dict[str, Any] = {"status": "ok", "slack": slack_mode, "catalog_ready": ready,
+        body: dict[str, Any] = {"status": "ok", **modes, "catalog_ready": container.catalog.ready,
                                 "warmed_up": warm is not None and not warm.is_alive()}
         try:
             with container.engine.connect() as conn:
@@ -124,7 +117,7 @@ def import_model_libraries() -> None:
             importlib.import_module(name)
 
 
-def start_warm_up(container: Any) -> threading.Thread:
+def start_warm_up(container: Container) -> threading.Thread:
     """Build the catalog (and load the model) in the background, then freeze the heap for the collector.
 
     Imports, the model and the index leave millions of long-lived objects; a full collection over them pauses
@@ -133,9 +126,7 @@ def start_warm_up(container: Any) -> threading.Thread:
     """
 
     def run() -> None:
-        catalog = container.services.get("catalog")
-        if catalog is not None and hasattr(catalog, "start_warm_up"):
-            catalog.start_warm_up().join()
+        container.catalog.start_warm_up().join()
         gc.collect()
         gc.freeze()
         logger.info("warm-up done; %d objects frozen out of garbage collection", gc.get_freeze_count())
@@ -143,43 +134,3 @@ def start_warm_up(container: Any) -> threading.Thread:
     thread = threading.Thread(target=run, name="warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def _mount_slack(api: FastAPI, container: Any, settings: Settings, slack_app: App | None) -> str:
-    """Add the Slack routes; returns the mode for /healthz ("oauth", "single-workspace" or "off")."""
-    from bot.slack.http import SlackHttp
-
-    if slack_app is None and settings.slack_enabled:
-        from bot.slack.app import build_app
-
-        slack_app = build_app(container, settings=settings)
-    http = SlackHttp(slack_app, signing_secret=settings.slack_signing_secret) if slack_app is not None else None
-    mode = "off" if slack_app is None else ("oauth" if slack_app.oauth_flow is not None else "single-workspace")
-
-    def _off() -> Response:
-        return JSONResponse({"error": "Slack is not configured (SLACK_SIGNING_SECRET and a token)"}, status_code=503)
-
-    def _send(resp: BoltResponse) -> Response:
-        return to_starlette_response(resp)
-
-    @api.post("/slack/events")
-    async def slack_events(request: Request) -> Response:
-        if http is None:
-            return _off()
-        raw = await request.body()
-        resp = await run_in_threadpool(http.dispatch, raw, dict(request.headers), request.url.query)
-        return _send(resp)
-
-    @api.get("/slack/install")
-    async def slack_install(request: Request) -> Response:
-        if http is None:
-            return _off()
-        return _send(await run_in_threadpool(http.install_page, dict(request.headers), request.url.query))
-
-    @api.get("/slack/oauth_redirect")
-    async def slack_oauth_redirect(request: Request) -> Response:
-        if http is None:
-            return _off()
-        return _send(await run_in_threadpool(http.oauth_redirect, dict(request.headers), request.url.query))
-
-    return mode

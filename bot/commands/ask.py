@@ -102,7 +102,7 @@ def ask_command(
         platform="terminal", workspace_id="local", user_id=user, conversation_id="cli", text=text
     )
     try:
-        reply = container.ask_service.ask(incoming, kinds=kinds)
+        reply = container.ask.ask(incoming, kinds=kinds)
     except UserFacingError as exc:
         if as_json:
             print(json.dumps({"error": exc.message}, ensure_ascii=False))
@@ -138,7 +138,7 @@ def chat(container: Container, *, user: str = "local") -> None:
     container.catalog.start_warm_up()  # load the model and index while the member types
     if not container.catalog.ready:
         errors.print(texts.WARMING_UP, style="dim", highlight=False)
-    TerminalChat(container.ask, container.act, console=console, user_id=user).run()
+    TerminalChat(container.ask.ask, container.ask.act, console=console, user_id=user).run()
 
 
 def chat_command(

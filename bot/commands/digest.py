@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.container import Container
 from bot.core.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,8 @@ def digest_command(
         raise typer.Exit(1) from None
 
 
-def _preview(container: object, user: str, at: datetime, *, staff: bool, blocks: bool) -> None:
-    recipient, digest = container.digest.preview(user, at, kind="staff" if staff else "member")  # type: ignore[attr-defined]
+def _preview(container: Container, user: str, at: datetime, *, staff: bool, blocks: bool) -> None:
+    recipient, digest = container.digest.preview(user, at, kind="staff" if staff else "member")
     if digest is None:
         console.print(f"Nothing worth sending to {recipient.user_id} at {at.isoformat()}: no digest would go out.")
         return
@@ -96,8 +97,8 @@ def _preview(container: object, user: str, at: datetime, *, staff: bool, blocks:
     console.print(digest.to_text(), markup=False, highlight=False)
 
 
-def _dry_run(container: object, at: datetime) -> None:
-    planned = container.digest.dry_run(at)  # type: ignore[attr-defined]
+def _dry_run(container: Container, at: datetime) -> None:
+    planned = container.digest.dry_run(at)
     table = Table(title=f"Digests due at {at.isoformat()} (dry run: nothing sent)")
     for column in ("kind", "recipient", "week", "items", "kinds of item"):
         table.add_column(column)

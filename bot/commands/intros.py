@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from bot.config import ConfigError, Settings
+from bot.container import Container
 from bot.core.errors import UserFacingError
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
-def _container() -> Any:
+def _container() -> Container:
     from bot.bootstrap import bootstrap
 
     try:

@@ -72,7 +72,5 @@ def socket_command() -> None:
     except ConfigError as exc:
         errors.print(f"[red]Configuration error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    catalog = container.services.get("catalog")
-    if catalog is not None:
-        catalog.start_warm_up()
+    container.catalog.start_warm_up()
     SocketModeHandler(app, settings.slack_app_token).start()

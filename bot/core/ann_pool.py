@@ -17,15 +17,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.snapshot import Snapshot
 from bot.core.vector_search import OwnerVectors, VectorSearch
-
-if TYPE_CHECKING:
-    from bot.core.catalog import Snapshot
 
 logger = logging.getLogger(__name__)
 

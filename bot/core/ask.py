@@ -8,7 +8,7 @@ the mix of suggestions by kind. ``UserFacingError`` is the only exception meant 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -43,10 +43,21 @@ SECTION_OF_KIND: dict[str, str] = {
 }
 
 
-class IntroService(Protocol):
-    """What the introductions feature registers as ``container.services["intros"]``."""
+class Introductions(Protocol):
+    """What answers need from the introductions service (``container.intros``)."""
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The buttons it answers (accept, decline, staff review, outcomes)."""
+        ...
 
     def request_intro(self, request: ActionRequest) -> Reply: ...
+
+    def act(self, request: ActionRequest) -> Reply: ...
+
+    def demote(self, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+        """The same suggestions, members who leave requests unanswered last."""
+        ...
 
 
 def section_for(kind: str) -> str:
@@ -102,14 +113,14 @@ class AskService:
         *,
         sessions: sessionmaker[Session],
         catalog: Catalog,
-        services: Mapping[str, Any] | None = None,
+        intros: Introductions | None = None,
         per_kind: int = 3,
         total: int = 10,
         pool: int = 30,
     ) -> None:
         self._sessions = sessions
         self.catalog = catalog
-        self._services = services if services is not None else {}
+        self.intros = intros
         self.per_kind = per_kind
         self.total = total
         self.pool = pool
@@ -145,9 +156,8 @@ class AskService:
             avoid=hidden,
             staff=asker.is_staff,
         )
-        demote = getattr(self._services.get("intros"), "demote", None)  # members who leave requests unanswered
-        if demote is not None:
-            found = demote(found)
+        if self.intros is not None:
+            found = self.intros.demote(found)  # members who leave requests unanswered go last
         return self._answer(asker, intent, intent.text, found, texts.INTRO_ANSWER.format(question=_quote(intent.text)))
 
     def _answer(self, asker: Asker, intent: Intent, logged_text: str, found: Sequence[Suggestion], intro: str) -> Reply:
@@ -256,14 +266,14 @@ class AskService:
 
     def act(self, request: ActionRequest) -> Reply:
         if request.action == REQUEST_INTRO:
-            intros = self._services.get("intros")
+            intros = self.intros
             if intros is None:
                 raise UserFacingError(texts.INTROS_UNAVAILABLE)
             if self.catalog.profile(request.ref, staff=self._asker(request).is_staff) is None:
                 raise UserFacingError(texts.UNKNOWN_ITEM)  # hidden, staff-only for a member, or gone
-            return intros.request_intro(request)  # type: ignore[no-any-return]
-        if request.action in getattr(self._services.get("intros"), "actions", ()):  # accept, decline, staff, ...
-            return self._services["intros"].act(request)  # type: ignore[no-any-return]
+            return intros.request_intro(request)
+        if self.intros is not None and request.action in self.intros.actions:  # accept, decline, staff, ...
+            return self.intros.act(request)
         if request.action not in (SAVE, NOT_RELEVANT, MORE_LIKE_THIS):
             raise UserFacingError(texts.UNKNOWN_ACTION)
         if not REF_RE.match(request.ref or ""):

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +22,7 @@ from bot.core.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.messages import Suggestion
 from bot.core.profiles import Profile, Splitter, load_profiles
 from bot.core.reasons import best_sentences, informative
+from bot.core.snapshot import Codes, Snapshot
 from bot.core.vectors import VectorSource
 from matching.embeddings import Embedder
 from matching.features import FEATURES
@@ -39,44 +39,6 @@ _LANG_BITS = {"en": 1, "fr": 2}
 RELATIVE_FLOOR = 0.15
 #: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
 LOOKALIKE_COSINE = 0.85
-
-
-class _Codes:
-    """A column of small categorical values as int codes, so facet masks are integer comparisons."""
-
-    def __init__(self, values: Sequence[str | None]) -> None:
-        self.index: dict[str | None, int] = {}
-        self.codes = np.fromiter((self.index.setdefault(v, len(self.index)) for v in values), np.int32, len(values))
-
-    def isin(self, wanted: Collection[str | None]) -> np.ndarray:
-        codes = [self.index[w] for w in wanted if w in self.index]
-        return np.isin(self.codes, np.asarray(codes, dtype=np.int32))
-
-    def eq(self, value: str | None) -> np.ndarray:
-        return self.codes == self.index.get(value, -1)
-
-
-@dataclass
-class Snapshot:
-    """One build: profiles, the fitted matcher and the facet arrays masks are computed from."""
-
-    version: int
-    profiles: list[Profile]  # indexed items, in matcher order
-    by_ref: dict[str, Profile]  # every visible profile, indexed or not (e.g. an asker with no text yet)
-    index_of: dict[str, int]
-    matcher: HybridMatcher
-    vectors: VectorSource
-    kinds: _Codes
-    provinces: _Codes  # None when unknown
-    lang_bits: np.ndarray  # (n,) uint8, 0 when unknown
-    delivery: _Codes
-    micro: np.ndarray  # (n,) bool
-    members: dict[str, list[int]] = field(default_factory=dict)  # org ref -> its items (itself, people, ...)
-    content: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # what was fitted
-    split: Splitter | None = None
-    built_seconds: float = 0.0
-    encoded: int = 0
-    staff_only: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (n,) shown to staff only
 
 
 def _default_matcher(embedder: Embedder) -> HybridMatcher:
@@ -224,10 +186,10 @@ class Catalog:
             index_of={p.ref: i for i, p in enumerate(indexed)},
             matcher=matcher,
             vectors=vectors,
-            kinds=_Codes([p.kind for p in indexed]),
-            provinces=_Codes([p.province for p in indexed]),
+            kinds=Codes([p.kind for p in indexed]),
+            provinces=Codes([p.province for p in indexed]),
             lang_bits=np.array([sum(_LANG_BITS.get(x, 0) for x in p.languages) for p in indexed], dtype=np.uint8),
-            delivery=_Codes([p.delivery for p in indexed]),
+            delivery=Codes([p.delivery for p in indexed]),
             micro=np.array([bool(p.credential and "micro" in p.credential.lower()) for p in indexed], dtype=bool),
             members=members,
             content=content,

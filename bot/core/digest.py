@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +27,8 @@ from bot.core.catalog import Catalog
 from bot.core.clock import iso_week_key
 from bot.core.digest_members import Freshness, Member, load_freshness, load_members
 from bot.core.digest_schedule import zone
-from bot.core.digest_types import MEMBER, STAFF, Digest
+from bot.core.digest_staff import compose_staff
+from bot.core.digest_types import MEMBER, STAFF, ChartSource, Digest, IntroductionsDigestSource
 from bot.core.intents import DEFAULT_KINDS
 from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Section, Suggestion
 from models.digest import DigestDelivery
@@ -48,20 +49,6 @@ GROUP_HEADINGS = (("directory", t.HEADING_NEW), ("need", "Member needs you could
 def group_of(kind: str) -> str:
     """Kinds of item for the diversity rule: organisations and people, needs, courses, funding."""
     return GROUP_OF.get(kind, "directory")
-
-
-@runtime_checkable
-class IntroductionsDigestSource(Protocol):
-    """What the introductions service offers digests (``container.services["intros"]``, when present).
-
-    ``pending_for`` returns introductions waiting for this member's answer, as suggestions whose ``actions``
-    are the introductions flow's own (accept / decline). ``weekly_summary`` returns counts and the
-    requests nobody answered yet.
-    """
-
-    def pending_for(self, session: Session, account: PlatformAccount, now: datetime) -> Sequence[Suggestion]: ...
-
-    def weekly_summary(self, session: Session, since: datetime, until: datetime) -> Mapping[str, Any]: ...
 
 
 def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]:
@@ -101,17 +88,19 @@ def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]
 class DigestComposer:
     """Builds member and staff digests; ``compose_rows`` is the delivery runner's ``compose``."""
 
-    def __init__(self, *, catalog: Catalog, settings: Settings, services: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, *, catalog: Catalog, settings: Settings, intros: IntroductionsDigestSource | None = None,
+                 charts: ChartSource | None = None) -> None:
         self.catalog = catalog
         self.settings = settings
-        self.services = services if services is not None else {}
+        self._intros = intros  # introductions waiting for a member lead their digest; staff get the week's figures
+        self._charts = charts
         self._freshness: Freshness | None = None
         self._needs: tuple[int, dict[str, list[Suggestion]]] | None = None
         self._lock = threading.Lock()
 
-    def staff_charts(self) -> Any:
+    def staff_charts(self) -> ChartSource | None:
         """The dashboard's chart source for the staff digest (None when the dashboard is not wired)."""
-        return getattr(self.services.get("dashboard"), "chat_charts", None)
+        return self._charts
 
     # -- the delivery runner's entry point ------------------------------------------------------------
     def compose_rows(self, session: Session, rows: Sequence[DigestDelivery], now: datetime) -> dict[int, Digest | None]:
@@ -124,8 +113,6 @@ class DigestComposer:
         for row in rows:
             if row.kind == STAFF:
                 if staff is None:
-                    from bot.core.digest_staff import compose_staff
-
                     staff = compose_staff(session, now, self.settings, self.intros(), self.staff_charts())
                 out[row.id] = staff
             else:
@@ -252,9 +239,7 @@ class DigestComposer:
             return self._freshness
 
     def intros(self) -> IntroductionsDigestSource | None:
-        service = self.services.get("intros")
-        source = getattr(service, "digest_source", service)
-        return source if isinstance(source, IntroductionsDigestSource) else None
+        return self._intros
 
 
 def _public_need(profile: Any) -> bool:

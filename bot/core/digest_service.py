@@ -11,7 +11,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,7 +22,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import DeliveryRunner, RunReport, Sender
 from bot.core.digest import DigestComposer
 from bot.core.digest_staff import compose_staff
-from bot.core.digest_types import MEMBER, Digest, Recipient
+from bot.core.digest_types import MEMBER, ChartSource, Digest, IntroductionsDigestSource, Recipient
 from bot.core.errors import UserFacingError
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount
@@ -48,11 +47,12 @@ class DigestService:
         sessions: sessionmaker[Session],
         catalog: Catalog,
         settings: Settings,
-        services: Mapping[str, Any] | None = None,
+        intros: IntroductionsDigestSource | None = None,
+        charts: ChartSource | None = None,
     ) -> None:
         self.sessions = sessions
         self.settings = settings
-        self.composer = DigestComposer(catalog=catalog, settings=settings, services=services)
+        self.composer = DigestComposer(catalog=catalog, settings=settings, intros=intros, charts=charts)
 
     # -- the weekly job --------------------------------------------------------------------------------
     def run(self, senders: Mapping[str, Sender], *, clock: Clock | None = None, owner: str | None = None) -> RunReport:

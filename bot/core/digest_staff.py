@@ -6,9 +6,9 @@ figures come from the introductions service; without one they read "0 (introduct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,14 +17,11 @@ from bot.config import Settings
 from bot.core import digest_texts as t
 from bot.core.clock import iso_week_key
 from bot.core.digest_schedule import zone
-from bot.core.digest_types import STAFF, Digest, Fact
+from bot.core.digest_types import STAFF, ChartSource, Digest, Fact, IntroductionsDigestSource
 from bot.core.messages import Section, Suggestion
 from models.activity import Question
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount
-
-if TYPE_CHECKING:
-    from bot.core.digest import IntroductionsDigestSource
 
 WEEK = timedelta(days=7)
 MAX_LISTED = 15
@@ -32,7 +29,7 @@ MAX_LISTED = 15
 
 def compose_staff(
     session: Session, now: datetime, settings: Settings, intros: IntroductionsDigestSource | None,
-    charts: Callable[[], Sequence[Any]] | None = None,
+    charts: ChartSource | None = None,
 ) -> Digest:
     """The staff digest; ``charts`` (the dashboard's ``chat_charts``) adds the funnel and gaps as images."""
     since = now - WEEK

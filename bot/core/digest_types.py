@@ -6,8 +6,12 @@ and the platform's existing button listeners (Request introduction, Not relevant
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy.orm import Session
 
 from bot.core.messages import Reply, Section, Suggestion
 from models.directory import PlatformAccount
@@ -15,6 +19,40 @@ from models.directory import PlatformAccount
 MEMBER = "member"
 STAFF = "staff"
 DIRECTORY_PREFIXES = ("org", "person", "course", "funding", "need")
+
+
+@runtime_checkable
+class IntroductionsDigestSource(Protocol):
+    """What the introductions service offers digests (``container.intros``).
+
+    ``pending_for`` returns introductions waiting for this member's answer, as suggestions whose ``actions``
+    are the introductions flow's own (accept / decline). ``weekly_summary`` returns counts and the
+    requests nobody answered yet.
+    """
+
+    def pending_for(self, session: Session, account: PlatformAccount, now: datetime) -> Sequence[Suggestion]: ...
+
+    def weekly_summary(self, session: Session, since: datetime, until: datetime) -> Mapping[str, Any]: ...
+
+
+class Chart(Protocol):
+    """A chart a staff digest carries as an image (the dashboard's ``ChartImage``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def alt(self) -> str: ...
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+#: The dashboard's ``chat_charts``: the charts of the staff digest, drawn fresh each week.
+ChartSource = Callable[[], Sequence[Chart]]
 
 
 @dataclass(frozen=True)

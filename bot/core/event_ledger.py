@@ -1,4 +1,4 @@
-"""Events API de-duplication on ``event_id``, persisted in the database.
+"""De-duplication of platform event deliveries on their id, persisted in the database (shared by workers).
 
 Slack retries an event when it got no 2xx within 3 s, sometimes while the first delivery is still running.
 Every delivery is acknowledged at once; the first copy to start work inserts a unique row and runs, any
@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -56,20 +55,6 @@ class EventLedger:
             with self._sessions.begin() as session:
                 session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < utcnow() - self._keep_for))
         except Exception:  # pruning is housekeeping: never fail a delivery over it
-            logger.exception("could not prune processed Slack events")
+            logger.exception("could not prune processed events")
         finally:
             self._prune_lock.release()
-
-
-def claim_event(ledger: EventLedger, body: dict[str, Any], headers: dict[str, Any] | None = None) -> bool:
-    """True when this ``event_callback`` delivery should run: its id was not seen before (others: always True)."""
-    if body.get("type") != "event_callback" or not body.get("event_id"):
-        return True
-    event = body.get("event") or {}
-    if ledger.first_delivery(str(body["event_id"]), team_id=body.get("team_id"), event_type=event.get("type")):
-        return True
-    headers = headers or {}
-    retry = (headers.get("x-slack-retry-num") or ["-"])[0]
-    reason = (headers.get("x-slack-retry-reason") or ["-"])[0]
-    logger.info("duplicate delivery of event %s (retry %s, %s): not run", body["event_id"], retry, reason)
-    return False

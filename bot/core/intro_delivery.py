@@ -58,18 +58,22 @@ class StaffBoard(Protocol):
         ...
 
 
-MessengerLookup = Callable[[str], Any]
+#: The messenger of a platform ("slack", "teams", ...), or None when that platform is not enabled.
+MessengerLookup = Callable[[str], Messenger | None]
+#: Every enabled platform's staff board (Slack's staff channel, Teams staff members' 1:1 chats, ...).
+StaffBoards = Callable[[], Sequence[StaffBoard]]
 
 
 class Delivery:
     """Routes messages to the platform messengers; never raises."""
 
-    def __init__(self, lookup: MessengerLookup) -> None:
+    def __init__(self, lookup: MessengerLookup, staff_boards: StaffBoards = lambda: ()) -> None:
         self.lookup = lookup
+        self.staff_boards = staff_boards
 
     def messenger(self, platform: str) -> Messenger | None:
         try:
-            return self.lookup(platform)  # type: ignore[no-any-return]
+            return self.lookup(platform)
         except Exception:
             logger.exception("no %s messenger could be built", platform)
             return None
@@ -104,6 +108,20 @@ class Delivery:
         sent = [self.send(p, message) for p in present]
         return "separate" if sent and all(sent) else None
 
-    def staff_board(self) -> StaffBoard | None:
-        board: Any = self.messenger("staff")
-        return board if board is not None and hasattr(board, "post_staff") else None  # type: ignore[no-any-return]
+    def post_staff(self, items: Sequence[IntroMessage], *, title: str, summary: str) -> list[str | None] | None:
+        """Post items for review on every staff board; each item's first message ref (None: no board at all).
+
+        A board that fails is logged and skipped: the others still get the items.
+        """
+        boards = list(self.staff_boards())
+        if not boards:
+            return None
+        refs: list[str | None] = [None] * len(items)
+        for board in boards:
+            try:
+                posted = board.post_staff(items, title=title, summary=summary)
+            except Exception:
+                logger.exception("posting %d items to a staff board failed", len(items))
+                continue
+            refs = [old or new for old, new in zip(refs, list(posted) + [None] * len(items), strict=False)]
+        return refs

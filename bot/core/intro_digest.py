@@ -1,7 +1,7 @@
 """What introductions give digests, App Home and the ranking: requests waiting for a member, the week's
 figures, members to deprioritise.
 
-``pending_for`` and ``weekly_summary`` implement ``bot.core.digest.IntroductionsDigestSource``: member
+``pending_for`` and ``weekly_summary`` implement ``bot.core.digest_types.IntroductionsDigestSource``: member
 digests lead with introductions waiting for an answer (with the Accept / Decline / Not now buttons), and
 the staff digest counts the week's introductions and lists the requests nobody answered yet. ``demote``
 moves members who left ``GHOSTING_THRESHOLD`` requests unanswered down an answer's candidates.
@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core import intro_texts as t
+from bot.core.intro_base import IntroCore
 from bot.core.intro_store import IntroRepository, aware
 from bot.core.messages import Suggestion
 from models.directory import Organization, Person, PlatformAccount
@@ -33,9 +34,6 @@ from models.intros import (
     IntroPreference,
 )
 
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
-
 MAX_UNANSWERED = 30
 
 
@@ -47,7 +45,7 @@ def _name(session: Session, person_id: int) -> str:
 class DigestHooks:
     """Mixed into ``IntroService``; reads only, in the caller's session."""
 
-    def demote(self: IntroService, suggestions: Sequence[Suggestion]) -> list[Suggestion]:  # type: ignore[misc]
+    def demote(self: IntroCore, suggestions: Sequence[Suggestion]) -> list[Suggestion]:  # type: ignore[misc]
         """The same suggestions, those of deprioritised members (and their organizations) last, their score
         scaled as in staff suggestions (answers sort by score within a kind)."""
         from bot.core.intro_jobs import GHOSTING_PENALTY, GHOSTING_THRESHOLD
@@ -64,7 +62,7 @@ class DigestHooks:
         late = [replace(x, score=round(x.score * GHOSTING_PENALTY, 4)) for x in suggestions if x.ref in refs]
         return [x for x in suggestions if x.ref not in refs] + late
 
-    def pending_for(self: IntroService, session: Session, account: PlatformAccount,  # type: ignore[misc]
+    def pending_for(self: IntroCore, session: Session, account: PlatformAccount,  # type: ignore[misc]
                     now: datetime) -> Sequence[Suggestion]:
         """Introductions waiting for this account's answer, as suggestions with the answer buttons."""
         stmt = select(Introduction).where(
@@ -83,7 +81,7 @@ class DigestHooks:
                                   reason=why, actions=t.MEMBER_ACTIONS))
         return out
 
-    def weekly_summary(self: IntroService, session: Session, since: datetime,  # type: ignore[misc]
+    def weekly_summary(self: IntroCore, session: Session, since: datetime,  # type: ignore[misc]
                        until: datetime) -> Mapping[str, Any]:
         """The week's counts and every introduction still waiting for someone."""
         repo = IntroRepository(session)

@@ -11,18 +11,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
 from bot.core import intro_messages as msg
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
+from bot.core.intro_base import IntroCore
 from bot.core.intro_store import IntroRepository
 from models.intros import AWAITING_STAFF, EXPIRED, OPEN_STATES, PENDING, Introduction
-
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +35,7 @@ class ExpiryReport:
     deprioritised: tuple[int, ...]  # person ids told this run
 
 
-def expire_stale(service: IntroService, now: datetime | None = None) -> ExpiryReport:
+def expire_stale(service: IntroCore, now: datetime | None = None) -> ExpiryReport:
     now = now or service.now()
     with service.sessions() as s:
         stale = list(s.scalars(select(Introduction.id).where(
@@ -83,7 +80,7 @@ def expire_stale(service: IntroService, now: datetime | None = None) -> ExpiryRe
     return ExpiryReport(expired, tuple(told))
 
 
-def send_reminders(service: IntroService, now: datetime | None = None) -> int:
+def send_reminders(service: IntroCore, now: datetime | None = None) -> int:
     """Ask again the sides that pressed "Not now" once their date has come; returns how many were asked."""
     now = now or service.now()
     with service.sessions() as s:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,13 +17,11 @@ from sqlalchemy.orm import Session
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intro_base import IntroCore
 from bot.core.intro_store import IntroRepository, aware
 from bot.core.messages import Suggestion
 from models.directory import Organization, Person
 from models.intros import ACCEPTED, OPEN_STATES, IntroPreference
-
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
 
 COMMANDS = ("pause", "resume", "exclude", "include", "intros")
 _DATE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
@@ -58,7 +55,7 @@ class Overview:
 
 
 class Preferences:
-    def __init__(self, service: IntroService) -> None:
+    def __init__(self, service: IntroCore) -> None:
         self.service = service
 
     def command(self, platform: str, workspace_id: str, user_id: str, word: str, args: str = "") -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,14 +20,12 @@ from bot.core import intro_messages as msg
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intro_base import IntroCore
 from bot.core.intro_prefs import is_paused
 from bot.core.intro_store import IntroRepository
 from bot.core.messages import ActionRequest, Reply
 from models.directory import Person
 from models.intros import AWAITING_STAFF, CANCELLED, PENDING, IntroBatch, Introduction, IntroSuggestion
-
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +51,7 @@ def _who(session: Session, actor: str) -> str:
 
 
 class StaffDesk:
-    def __init__(self, service: IntroService) -> None:
+    def __init__(self, service: IntroCore) -> None:
         self.service = service
 
     # ------------------------------------------------------------------ acting
@@ -233,20 +230,15 @@ class StaffDesk:
     # ------------------------------------------------------------------ posting
     def post_review(self, introduction_id: int) -> bool:
         """A member request awaiting approval, posted to the staff board (False when there is none)."""
-        board = self.service.delivery.staff_board()
-        if board is None:
-            logger.warning("introduction %s awaits staff approval but no staff channel is configured", introduction_id)
-            return False
         outcome = self.render(f"intro:{introduction_id}", None, "")
-        try:
-            return any(board.post_staff(list(outcome.items), title=outcome.items[0].headline, summary=""))
-        except Exception:
-            logger.exception("posting introduction %s for staff review failed", introduction_id)
+        refs = self.service.delivery.post_staff(list(outcome.items), title=outcome.items[0].headline, summary="")
+        if refs is None:
+            logger.warning("introduction %s awaits staff approval but no staff board is configured", introduction_id)
             return False
+        return any(refs)
 
     def post_batch(self, batch_id: int) -> int:
         """Post a suggestion batch for review; returns how many items were posted."""
-        board = self.service.delivery.staff_board()
         with self.service.sessions() as s:
             batch = s.get(IntroBatch, batch_id)
             if batch is None:
@@ -257,9 +249,10 @@ class StaffDesk:
             title, summary = self.batch_header(batch)
             if not rows:
                 summary = f"{t.BATCH_EMPTY}\n{summary}"
-        if board is None:
-            raise UserFacingError("No staff channel is configured (SLACK_STAFF_CHANNEL) to post the batch to.")
-        refs = board.post_staff(items, title=title, summary=summary)
+        refs = self.service.delivery.post_staff(items, title=title, summary=summary)
+        if refs is None:
+            raise UserFacingError("No staff board is configured to post the batch to (SLACK_STAFF_CHANNEL on Slack, "
+                                  "or Teams staff accounts).")
         with self.service.sessions.begin() as s:
             for row, ref in zip(rows, refs, strict=False):
                 s.get(IntroSuggestion, row.id).message_ref = ref  # type: ignore[union-attr]

@@ -15,12 +15,13 @@ import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 
 from bot.core import intro_evidence
+from bot.core.intro_base import IntroCore
 from bot.core.intro_jobs import GHOSTING_PENALTY, GHOSTING_THRESHOLD
 from bot.core.intro_prefs import is_paused
 from bot.core.intro_store import IntroRepository
@@ -29,9 +30,6 @@ from matching.reciprocal import candidate_edges
 from matching.vecstore import take
 from models.directory import Organization, Person, PlatformAccount
 from models.intros import ACCEPTED, AWAITING_STAFF, DECLINED, PENDING, IntroBatch, Introduction, IntroSuggestion
-
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +132,7 @@ def _org_ref(m: _Members, k: int) -> str | None:
     return f"org:{m.org_ext[k]}" if m.org_ext[k] else None
 
 
-def _excluded_pairs(service: IntroService, s: Any, m: _Members) -> set[tuple[int, int]]:
+def _excluded_pairs(service: IntroCore, s: Any, m: _Members) -> set[tuple[int, int]]:
     """Member-index pairs (low, high) that must not be suggested."""
     pos = {pid: k for k, pid in enumerate(m.person_ids)}
     out: set[tuple[int, int]] = set()
@@ -166,7 +164,7 @@ def _excluded_pairs(service: IntroService, s: Any, m: _Members) -> set[tuple[int
     return out
 
 
-def _capacity(service: IntroService, s: Any, m: _Members, capacity: int, now: datetime) -> np.ndarray:
+def _capacity(service: IntroCore, s: Any, m: _Members, capacity: int, now: datetime) -> np.ndarray:
     """Capacity left this period: minus introductions started in the last 7 days; 0 when paused."""
     cap = np.full(len(m.person_ids), capacity, dtype=np.int64)
     pos = {pid: k for k, pid in enumerate(m.person_ids)}
@@ -182,7 +180,7 @@ def _capacity(service: IntroService, s: Any, m: _Members, capacity: int, now: da
     return np.maximum(cap, 0)
 
 
-def suggest(service: IntroService, *, capacity: int | None = None, threshold: float = DEFAULT_THRESHOLD,
+def suggest(service: IntroCore, *, capacity: int | None = None, threshold: float = DEFAULT_THRESHOLD,
             mode: str = "coverage", top_k: int = 20, one_way_weight: float | None = None, store: bool = True,
             created_by: str = "system", include_unlinked: bool = False, now: datetime | None = None) -> Run:
     """Compute (and by default store as a batch) the period's staff-suggested introductions."""
@@ -250,7 +248,7 @@ def suggest(service: IntroService, *, capacity: int | None = None, threshold: fl
     return _store(service, run, created_by, now) if store else run
 
 
-def _store(service: IntroService, run: Run, created_by: str, now: datetime) -> Run:
+def _store(service: IntroCore, run: Run, created_by: str, now: datetime) -> Run:
     with service.sessions.begin() as s:
         batch = IntroBatch(created_by=created_by, created_at=now, capacity=run.capacity, threshold=run.threshold,
                            mode=run.mode,

@@ -152,6 +152,7 @@ OUTCOME_WORDS = {
 
 # -- staff -----------------------------------------------------------------------------------------------
 STAFF_ONLY = "Sorry, only the cluster staff can do that."
+TEAMS_NO_GROUP = "Teams would not let me open a group chat for you both, so each of you got this in our 1:1 chat."
 STAFF_REVIEW_HEADLINE = "{a} asks to be introduced to {b}"
 STAFF_APPROVED = "Approved by {who}: both sides are being asked."
 STAFF_APPROVED_MEMBER = "Approved by {who}: {b} is being asked."

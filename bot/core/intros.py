@@ -22,7 +22,8 @@ from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.catalog import Catalog
 from bot.core.errors import UserFacingError
-from bot.core.intro_delivery import Address, Delivery, MessengerLookup
+from bot.core.intro_base import intro_id
+from bot.core.intro_delivery import Address, Delivery, MessengerLookup, StaffBoards
 from bot.core.intro_digest import DigestHooks
 from bot.core.intro_people import Side
 from bot.core.intro_prefs import is_paused
@@ -38,20 +39,14 @@ LATER_DAYS = 3
 FOLLOWUP_DAYS = 14
 
 
-def intro_id(ref: str) -> int:
-    kind, _, raw = ref.partition(":")
-    if kind != "intro" or not raw.isdigit():
-        raise UserFacingError(t.UNKNOWN_INTRO)
-    return int(raw)
-
-
 class IntroService(DigestHooks):
     """Introductions: request, answer, staff review, preferences, follow-ups (see the sub-modules)."""
 
     actions = t.ACTIONS
 
     def __init__(self, *, sessions: sessionmaker[Session], catalog: Catalog, settings: Settings,
-                 messengers: MessengerLookup, clock: Callable[[], datetime] | None = None) -> None:
+                 messengers: MessengerLookup, staff_boards: StaffBoards = lambda: (),
+                 clock: Callable[[], datetime] | None = None) -> None:
         from bot.core.intro_prefs import Preferences
         from bot.core.intro_staff import StaffDesk
         from bot.core.outcomes import Outcomes
@@ -59,7 +54,7 @@ class IntroService(DigestHooks):
         self.sessions = sessions
         self.catalog = catalog
         self.settings = settings
-        self.delivery = Delivery(messengers)
+        self.delivery = Delivery(messengers, staff_boards)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.staff = StaffDesk(self)
         self.prefs = Preferences(self)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 
@@ -18,12 +18,10 @@ from bot.core import intro_messages as msg
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intro_base import IntroCore, intro_id
 from bot.core.intro_store import IntroRepository, dialect_insert
 from bot.core.messages import ActionRequest, Reply
 from models.intros import ACCEPTED, STATES, Introduction, IntroOutcome
-
-if TYPE_CHECKING:
-    from bot.core.intros import IntroService
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +31,7 @@ FIGURES = ("requested", "accepted", "declined", "expired", "cancelled", "open", 
 
 
 class Outcomes:
-    def __init__(self, service: IntroService) -> None:
+    def __init__(self, service: IntroCore) -> None:
         self.service = service
 
     def send_followups(self, now: datetime | None = None) -> int:
@@ -63,8 +61,6 @@ class Outcomes:
 
     def record(self, request: ActionRequest) -> Reply:
         """One follow-up button: stored per introduction and person (the latest answer wins)."""
-        from bot.core.intros import intro_id
-
         iid = intro_id(request.ref)
         with self.service.sessions.begin() as s:
             intro = s.get(Introduction, iid)

@@ -16,13 +16,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.config import Settings
+from bot.container import Container
 from bot.dashboard import activity
 
 STAFF_NAME = "Demo Staff"
 
 
 def demo_container(folder: Path, *, questions: int = 1500, embedder: Any = None, load_demo: bool = True,
-                   **settings: Any) -> Any:
+                   **settings: Any) -> Container:
     """A container on ``folder/dashboard.sqlite3`` holding the demo directory and generated activity."""
     from bot.bootstrap import bootstrap
     from bot.core.importer import import_files
@@ -42,9 +43,9 @@ def demo_container(folder: Path, *, questions: int = 1500, embedder: Any = None,
     return container
 
 
-def staff_link(container: Any) -> str:
+def staff_link(container: Container) -> str:
     """A fresh link for the generated staff account."""
-    return str(container.dashboard.link_for("slack", activity.WORKSPACE, activity.STAFF_USER, STAFF_NAME))
+    return container.dashboard.link_for("slack", activity.WORKSPACE, activity.STAFF_USER, STAFF_NAME)
 
 
 def free_port() -> int:
@@ -56,7 +57,7 @@ def free_port() -> int:
 class Served:
     """``with Served(container) as url:`` the web app (Slack off, dashboard on) on 127.0.0.1."""
 
-    def __init__(self, container: Any) -> None:
+    def __init__(self, container: Container) -> None:
         import uvicorn
 
         from bot.web import create_app

@@ -72,7 +72,7 @@ def gaps_page(service: DashboardService, weeks: int) -> dict[str, Any]:
 def suggestions_page(service: DashboardService, weeks: int, *, csrf: str, message: str = "") -> dict[str, Any]:
     with service.sessions() as session:
         rows = board.week_suggestions(session, datetime.now(UTC))
-    settings = service.container.settings
+    settings = service.settings
     ranking = ranking_info(settings.ranker, settings.ranker_path)
     return {"page": "suggestions", "weeks": weeks, "rows": rows, "csrf": csrf, "message": message,
             "waiting": sum(1 for r in rows if r.state == "proposed"), "ranking": ranking}

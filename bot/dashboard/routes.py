@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from bot.container import Container
 from bot.core.errors import UserFacingError
 from bot.dashboard import board, charts, pages
 from bot.dashboard.auth import COOKIE, AccessDenied, StaffSession
@@ -36,7 +37,7 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=NO_STORE)
 
 
-def mount_dashboard(api: FastAPI, container: Any) -> DashboardService:
+def mount_dashboard(api: FastAPI, container: Container) -> DashboardService:
     """Add the dashboard's routes to ``api`` (the same app, and process, as the Slack and Teams endpoints)."""
     service: DashboardService = container.dashboard
     router = APIRouter(prefix=PREFIX, include_in_schema=False)

@@ -17,11 +17,16 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.core.catalog import Catalog
 from bot.core.feedback import ActivityRepository
 from bot.core.texts import KIND_LABELS
 from bot.dashboard import charts, ecosystem, funnel
 from bot.dashboard.auth import DashboardAuth
 from bot.dashboard.gaps import GapCache, Gaps
+from matching.embeddings import Embedder
 
 DEFAULT_WEEKS = 12
 CHAT_WEEKS = 4
@@ -53,12 +58,13 @@ def kind_label(kind: str) -> str:
 
 
 class DashboardService:
-    def __init__(self, container: Any, *, auth: DashboardAuth | None = None) -> None:
-        self.container = container
-        self.sessions = container.sessions
+    def __init__(self, *, settings: Settings, sessions: sessionmaker[Session], catalog: Catalog, embedder: Embedder,
+                 auth: DashboardAuth | None = None) -> None:
+        self.settings = settings
+        self.sessions = sessions
         self._auth = auth
         self._auth_lock = threading.Lock()
-        self.gap_cache = GapCache(container.sessions, container.catalog, container.embedder)
+        self.gap_cache = GapCache(sessions, catalog, embedder)
         self._png: OrderedDict[str, bytes] = OrderedDict()
         self._png_lock = threading.Lock()
         self._funnels: dict[int | None, tuple[float, funnel.Funnel]] = {}
@@ -70,7 +76,7 @@ class DashboardService:
         """Built on first use, so commands that never make a link never warn about a missing secret."""
         with self._auth_lock:
             if self._auth is None:
-                self._auth = DashboardAuth(self.container.settings)
+                self._auth = DashboardAuth(self.settings)
             return self._auth
 
     def is_staff(self, platform: str, workspace_id: str, user_id: str) -> bool:

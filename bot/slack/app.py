@@ -26,19 +26,15 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import ConfigError, Settings
+from bot.container import Container
 from bot.slack.auth import BOT_USER_KEY, StoredBotAuthorize, single_workspace_authorize
-from bot.slack.dedupe import EventLedger
 from bot.slack.errors import on_error
-from bot.slack.home import install_default_sections
 from bot.slack.listeners import register_all
 from bot.slack.services import SlackServices
 from bot.slack.staff import StaffCheck
 from bot.slack.translate import bot_user_id_of, payload_problem
-from models.slack import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +84,7 @@ def _check_payload(body: dict[str, Any], context: dict[str, Any], next: Callable
 
 
 def build_app(
-    container: Any,
+    container: Container,
     *,
     settings: Settings | None = None,
     client: WebClient | None = None,
@@ -109,12 +105,7 @@ def build_app(
     if authorize is not None:
         kwargs["authorize"] = authorize
     elif settings.slack_oauth_enabled:
-        store = SQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id,
-            engine=container.engine,
-            bots_table_name=BOTS_TABLE,
-            installations_table_name=INSTALLATIONS_TABLE,
-        )
+        store = container.stores.installation_store(settings.slack_client_id)
         kwargs["installation_store"] = store
         kwargs["authorize"] = StoredBotAuthorize(store)  # an Authorize instance: accepted next to oauth_settings
         kwargs["oauth_settings"] = OAuthSettings(
@@ -122,9 +113,7 @@ def build_app(
             client_secret=settings.slack_client_secret,
             scopes=[s.strip() for s in settings.slack_scopes.split(",") if s.strip()],
             installation_store=store,
-            state_store=SQLAlchemyOAuthStateStore(
-                expiration_seconds=OAUTH_STATE_SECONDS, engine=container.engine, table_name=OAUTH_STATES_TABLE
-            ),
+            state_store=container.stores.oauth_state_store(OAUTH_STATE_SECONDS),
             install_path=INSTALL_PATH,
             redirect_uri_path=REDIRECT_PATH,
         )
@@ -148,11 +137,10 @@ def build_app(
     )
     services = SlackServices(
         container=container,
-        ledger=EventLedger(container.sessions),
-        staff=StaffCheck(settings, sessions=container.sessions),
+        ledger=container.events,
+        staff=StaffCheck(settings, accounts=container.accounts),
         executor=executor,
     )
-    install_default_sections(services.home_sections)
 
     @app.middleware
     def provide_services(context: dict[str, Any], next: Callable[[], BoltResponse]) -> Any:  # noqa: A002

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.slack import texts
+from bot.slack.services import SlackServices
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ LINK_TEXT = ("Your staff dashboard (funnel, ecosystem map, gaps, this week's sug
 CHARTS_COMMENT = "Funnel and gaps, last {weeks} weeks (full figures: /match dashboard)."
 
 
-def dashboard_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def dashboard_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     """``/match dashboard``: a signed link for staff; everyone else is refused politely."""
     user, team = command["user_id"], command.get("team_id") or ""
     if not services.is_staff(client, user, team):
@@ -48,7 +49,7 @@ def upload_charts(client: WebClient, channel: str, charts: Sequence[Any], draw: 
     return True
 
 
-def stats_charts(services: Any, command: dict[str, Any], client: WebClient) -> None:
+def stats_charts(services: SlackServices, command: dict[str, Any], client: WebClient) -> None:
     """After ``/match stats`` (staff only, already checked): the funnel and gaps charts in the staff member's DM
     (a channel upload would show staff figures to everyone in the channel)."""
     from bot.dashboard.service import CHAT_WEEKS

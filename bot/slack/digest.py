@@ -1,4 +1,4 @@
-"""Digests on Slack: Block Kit rendering, the sender, ``/match digest`` and the App Home section.
+"""Digests on Slack: Block Kit rendering, the sender, ``/match digest`` and the App Home buttons.
 
 Digest items render with ``render.suggestion_blocks``, so their Request introduction / Not relevant
 buttons carry the same action ids and values as answers and the same listeners handle the clicks.
@@ -28,12 +28,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.config import Settings
-from bot.core import digest_texts as t
 from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
-from bot.core.digest_schedule import WEEKDAYS, Schedule
 from bot.core.digest_types import Digest, Recipient
-from bot.slack.home import HomeButton, HomeRequest, HomeSection
+from bot.core.home import DIGEST_BUTTONS
 from bot.slack.render import MAX_BLOCKS, MAX_HEADER, fallback_text, mrkdwn, suggestion_blocks, truncate
+from bot.slack.services import SlackServices
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +42,7 @@ GONE = frozenset({"user_not_found", "account_inactive", "cannot_dm_bot", "is_arc
 #: Errors about our installation, not the member: fail this digest, keep the member.
 WORKSPACE = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_access_not_granted",
                        "missing_scope", "org_login_required", "ekm_access_denied"})
-ACTION_ON, ACTION_OFF, ACTION_DAY, ACTION_HOUR_UP, ACTION_HOUR_DOWN = (
-    "digest_on", "digest_off", "digest_day", "digest_hour_up", "digest_hour_down")
+ACTION_ON, ACTION_OFF, ACTION_DAY, ACTION_HOUR_UP, ACTION_HOUR_DOWN = DIGEST_BUTTONS  # App Home (bot.core.home)
 
 
 # -- rendering -------------------------------------------------------------------------------------
@@ -147,22 +145,6 @@ def classify(exc: SlackApiError) -> Exception:
     return PermanentSendError(error or f"http {status}")
 
 
-def installation_tokens(settings: Settings, engine: Any) -> Any:
-    """``workspace_id -> bot token`` from the OAuth installation store (multi-workspace installs)."""
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-
-    from models.slack import BOTS_TABLE, INSTALLATIONS_TABLE
-
-    store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine,
-                                        bots_table_name=BOTS_TABLE, installations_table_name=INSTALLATIONS_TABLE)
-
-    def token_for(workspace_id: str) -> str | None:
-        bot = store.find_bot(enterprise_id=None, team_id=workspace_id)
-        return bot.bot_token if bot is not None else None
-
-    return token_for
-
-
 # -- members' settings -----------------------------------------------------------------------------
 def member_timezone(client: WebClient, user_id: str) -> str | None:
     """The member's Slack time zone (``users.info`` ``tz``); None when Slack does not say."""
@@ -175,49 +157,26 @@ def member_timezone(client: WebClient, user_id: str) -> str | None:
     return str(tz) if tz else None
 
 
-def digest_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def digest_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     """``/match digest [on|off|day <mon..sun>|hour <0-23>]`` (registered in ``/match``'s member commands)."""
     _, _, args = (command.get("text") or "").strip().partition(" ")
     tz = member_timezone(client, command["user_id"])
-    return services.container.digest.command(  # type: ignore[no-any-return]
-        "slack", command.get("team_id") or "", command["user_id"], args, timezone=tz)
-
-
-def home_section(req: HomeRequest) -> HomeSection:
-    """The App Home "Weekly digest" section: status, on/off, next day, an hour earlier or later."""
-    schedule: Schedule = req.container.digest.settings_for(req.platform, req.workspace_id, req.user_id)
-    if not schedule.enabled:
-        return HomeSection(t.HOME_HEADING, t.STATUS_OFF,
-                           buttons=(HomeButton(ACTION_ON, t.HOME_TURN_ON, "on", "primary"),))
-    next_day = WEEKDAYS[(WEEKDAYS.index(schedule.day) + 1) % 7]
-    earlier, later = (schedule.hour - 1) % 24, (schedule.hour + 1) % 24
-    text = t.STATUS_ON.format(**schedule.describe()) + "\n" + t.USAGE
-    return HomeSection(t.HOME_HEADING, text, buttons=(
-        HomeButton(ACTION_DAY, f"{t.HOME_DAY}: {t.DAY_NAMES[next_day]}", next_day),
-        HomeButton(ACTION_HOUR_DOWN, t.HOME_EARLIER.format(hour=earlier), str(earlier)),
-        HomeButton(ACTION_HOUR_UP, t.HOME_LATER.format(hour=later), str(later)),
-        HomeButton(ACTION_OFF, t.HOME_TURN_OFF, "off", "danger"),
-    ))
+    return services.container.digest.command("slack", command.get("team_id") or "", command["user_id"], args,
+                                             timezone=tz)
 
 
 def acknowledge(ack: Any) -> None:
     ack()
 
 
-def on_home_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: Any) -> None:
+def on_home_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     """A Home button (after the ack): save the choice, then re-publish Home so the member sees it."""
     from bot.slack.listeners.home import publish_home
     from bot.slack.translate import team_of
 
-    team, user, value = team_of(body), body["user"]["id"], action.get("value") or ""
-    digest = services.container.digest
-    tz = member_timezone(client, user)
-    if action["action_id"] in (ACTION_ON, ACTION_OFF):
-        digest.update("slack", team, user, enabled=action["action_id"] == ACTION_ON, timezone=tz)
-    elif action["action_id"] == ACTION_DAY:
-        digest.update("slack", team, user, day=value, timezone=tz)
-    else:
-        digest.update("slack", team, user, hour=int(value), timezone=tz)
+    team, user = team_of(body), body["user"]["id"]
+    request = services.home_request(client, team, user, timezone=member_timezone(client, user))
+    services.container.home.press(request, action["action_id"], str(action.get("value") or ""))
     publish_home(client, services, team, user)
 
 

@@ -1,6 +1,6 @@
 """Introductions on Slack: the messenger (DMs, group DMs, the staff channel), the buttons, ``/match pause``,
 ``resume``, ``exclude``, ``include``, ``intros``, ``consortium``, staff-only ``/match suggest-intros``, and
-the App Home "Your introductions" section.
+the App Home buttons of "Your introductions" (the section itself is ``bot.core.home``'s).
 
 Clicks are acknowledged first; the work runs in a lazy listener. A member's answer replaces the buttons of
 the message they clicked with what it did; staff actions re-render the staff message so everyone in the
@@ -17,16 +17,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
 from bot.core import intro_texts as t
 from bot.core.consortium import propose
 from bot.core.errors import UserFacingError
+from bot.core.home import INTRO_PAUSE, INTRO_RESUME
 from bot.core.intro_delivery import Address
 from bot.core.intro_messages import IntroMessage
 from bot.slack import texts
 from bot.slack.errors import guarded
-from bot.slack.home import HomeButton, HomeRequest, HomeSection
 from bot.slack.intro_render import (
     NOTE_CALLBACK,
     answered,
@@ -37,8 +36,8 @@ from bot.slack.intro_render import (
     staff_messages,
 )
 from bot.slack.render import fallback_text, register_button, text_message
+from bot.slack.services import SlackServices
 from bot.slack.translate import action_request, decode_value, incoming_from_command, team_of
-from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ MEMBER_PATTERN = re.compile(rf"^({'|'.join(t.MEMBER_ACTIONS + t.OUTCOME_ACTIONS)
 STAFF_PATTERN = re.compile(rf"^({t.STAFF_APPROVE}|{t.STAFF_SKIP}|{t.STAFF_VETO})(:\d+)?$")
 NOTE_PATTERN = re.compile(rf"^{t.STAFF_NOTE}(:\d+)?$")
 LINK_PATTERN = re.compile(r"^open_link(:\d+)?$")
-HOME_PAUSE, HOME_RESUME = "intro_pause_home", "intro_resume_home"
+HOME_PAUSE, HOME_RESUME = INTRO_PAUSE, INTRO_RESUME  # App Home buttons (bot.core.home)
 PREFERENCE_WORDS = ("pause", "resume", "exclude", "include", "intros")
 
 
@@ -67,24 +66,6 @@ class SlackIntroMessenger:
         self._staff_workspace = staff_workspace or (lambda: "")
         self._factory = client_factory or (lambda token: build_client(settings, token=token))
         self._clients: dict[str, WebClient] = {}
-
-    @classmethod
-    def for_container(cls, container: Any) -> SlackIntroMessenger:
-        settings = container.settings
-        token_for = None
-        if settings.slack_oauth_enabled:
-            from bot.slack.digest import installation_tokens
-
-            token_for = installation_tokens(settings, container.engine)
-
-        def staff_workspace() -> str:
-            """The workspace of the staff channel: where staff accounts are (OAuth installs of several)."""
-            with container.sessions() as s:
-                stmt = select(PlatformAccount.workspace_id).where(PlatformAccount.platform == "slack")
-                found = s.scalars(stmt.where(PlatformAccount.is_staff.is_(True)).limit(1)).first()
-                return str(found or s.scalars(stmt.limit(1)).first() or "")
-
-        return cls(settings, token_for=token_for, staff_workspace=staff_workspace)
 
     def client(self, workspace_id: str) -> WebClient:
         token = self._token_for(workspace_id)
@@ -139,7 +120,7 @@ def acknowledge(ack: Ack) -> None:
 
 
 def on_intro_action(body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-                    services: Any) -> None:
+                    services: SlackServices) -> None:
     """Accept / Decline / Not now, and the follow-up answers."""
     try:
         request = action_request(body, action)
@@ -174,7 +155,7 @@ def _refresh(client: WebClient, channel: str | None, ts: str | None, outcome: An
 
 
 def on_staff_action(body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient,
-                    services: Any) -> None:
+                    services: SlackServices) -> None:
     """Approve / Skip / Never suggest on the staff board (staff only)."""
     team, user = team_of(body), body["user"]["id"]
     if not services.is_staff(client, user, team):
@@ -191,7 +172,7 @@ def on_staff_action(body: dict[str, Any], action: dict[str, Any], respond: Respo
 
 
 def open_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond,
-              services: Any) -> None:
+              services: SlackServices) -> None:
     """Edit note: ack, check staff, open the modal while the trigger id is fresh."""
     ack()
     team, user = team_of(body), body["user"]["id"]
@@ -204,7 +185,7 @@ def open_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
                       view=note_modal(ref, services.container.intros.staff.note_of(ref), channel=channel, ts=ts))
 
 
-def save_note(body: dict[str, Any], view: dict[str, Any], client: WebClient, services: Any) -> None:
+def save_note(body: dict[str, Any], view: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     team, user = team_of(body), body["user"]["id"]
     if not services.is_staff(client, user, team):
         client.chat_postMessage(channel=user, text=t.STAFF_ONLY)
@@ -216,19 +197,19 @@ def save_note(body: dict[str, Any], view: dict[str, Any], client: WebClient, ser
 
 
 # -- commands and App Home ------------------------------------------------------------------------
-def preference_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def preference_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     word, _, args = (command.get("text") or "").strip().partition(" ")
-    return services.container.intros.prefs.command(  # type: ignore[no-any-return]
+    return services.container.intros.prefs.command(
         "slack", command.get("team_id") or "", command["user_id"], word, args)
 
 
-def consortium_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def consortium_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     _, _, text = (command.get("text") or "").strip().partition(" ")
     intros = services.container.intros
     return propose(intros.catalog, intros.sessions, incoming_from_command(command, text), text).text
 
 
-def suggest_command(services: Any) -> str:
+def suggest_command(services: SlackServices) -> str:
     """Staff: ``/match suggest-intros`` computes this period's batch and posts it to the staff channel."""
     from bot.core.intro_suggest import suggest
 
@@ -238,24 +219,11 @@ def suggest_command(services: Any) -> str:
     return f"{len(run.pairs)} introductions suggested, {posted} posted for review in the staff channel."
 
 
-def home_section(req: HomeRequest) -> HomeSection:
-    """App Home "Your introductions": pause state, requests waiting for you (with the buttons), the rest."""
-    overview = req.container.intros.prefs.overview(req.platform, req.workspace_id, req.user_id)
-    button = HomeButton(HOME_RESUME, "Resume introductions", "resume", "primary") if overview.paused else \
-        HomeButton(HOME_PAUSE, "Pause introductions", "pause")
-    text = "\n".join([overview.status, *overview.lines] + (
-        [t.EXCLUSIONS.format(orgs=", ".join(overview.excluded))] if overview.excluded else []))
-    if not overview.waiting and not overview.lines:
-        text += "\n" + t.NONE_YET
-    return HomeSection(texts.HOME_INTROS, text, suggestions=overview.waiting, buttons=(button,))
-
-
-def on_home_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: Any) -> None:
+def on_home_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     from bot.slack.listeners.home import publish_home
 
     team, user = team_of(body), body["user"]["id"]
-    word = "pause" if action["action_id"] == HOME_PAUSE else "resume"
-    services.container.intros.prefs.command("slack", team, user, word)
+    services.container.home.press(services.home_request(client, team, user), action["action_id"])
     publish_home(client, services, team, user)
 
 

@@ -1,9 +1,10 @@
 """Members' data on Slack: "Your data" on App Home, ``/match mydata``, ``/match forget``, ``/match visibility``.
 
-*Download my data* uploads the JSON export to the member's DM with ``files_upload_v2`` (scope
-``files:write``). *Forget me* always asks first: the Home button posts a DM with a red button (itself behind
-Slack's confirm dialog); ``/match forget`` explains and waits for ``/match forget confirm``. A member only
-ever acts on their own data: the account comes from the signed payload, never from a button value.
+The App Home section is the core's (``bot.core.home``). *Download my data* uploads the JSON export to the
+member's DM with ``files_upload_v2`` (scope ``files:write``). *Forget me* always asks first: the Home button
+posts a DM with a red button (itself behind Slack's confirm dialog); ``/match forget`` explains and waits
+for ``/match forget confirm``. A member only ever acts on their own data: the account comes from the signed
+payload, never from a button value.
 """
 
 from __future__ import annotations
@@ -24,41 +25,26 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core import privacy_texts as t
-from bot.slack.home import HomeButton, HomeRequest, HomeSection
+from bot.core.home import PRIVACY_DOWNLOAD, PRIVACY_FORGET, PRIVACY_VISIBILITY
+from bot.core.privacy import PrivacyService
 from bot.slack.render import fallback_text, mrkdwn, text_message
+from bot.slack.services import SlackServices
 from bot.slack.translate import PLATFORM
 
 logger = logging.getLogger(__name__)
 
-DOWNLOAD, FORGET_PROMPT, FORGET_CONFIRM, FORGET_CANCEL, VISIBILITY = (
-    "privacy_download", "privacy_forget_prompt", "privacy_forget_confirm", "privacy_forget_cancel",
-    "privacy_visibility")
+DOWNLOAD, FORGET_PROMPT, VISIBILITY = PRIVACY_DOWNLOAD, PRIVACY_FORGET, PRIVACY_VISIBILITY  # App Home buttons
+FORGET_CONFIRM, FORGET_CANCEL = "privacy_forget_confirm", "privacy_forget_cancel"
 CONFIRM_WORD = "confirm"
 FILENAME = "clustermatch-my-data.json"
 
 
-def _privacy(services: Any) -> Any:
+def _privacy(services: SlackServices) -> PrivacyService:
     return services.container.privacy
 
 
-# -- App Home ----------------------------------------------------------------------------------------
-def home_section(req: HomeRequest) -> HomeSection:
-    """"Your data": who can find you (with buttons for the other two choices), download, forget."""
-    privacy = req.container.privacy
-    current = privacy.visibility(f"{req.platform}:{req.workspace_id}:{req.user_id}")
-    buttons = [HomeButton(DOWNLOAD, t.HOME_DOWNLOAD, "download")]
-    if current is None:
-        text = t.HOME_NO_PROFILE
-    else:
-        text = t.HOME_TEXT.format(label=t.VISIBILITY_LABELS[current])
-        buttons += [HomeButton(VISIBILITY, label, level)
-                    for level, label in t.HOME_SET_VISIBILITY.items() if level != current]
-    buttons.append(HomeButton(FORGET_PROMPT, t.HOME_FORGET, "forget", "danger"))
-    return HomeSection(t.HOME_HEADING, text, buttons=tuple(buttons))
-
-
 # -- download ----------------------------------------------------------------------------------------
-def send_export(client: WebClient, services: Any, team_id: str, user_id: str) -> str:
+def send_export(client: WebClient, services: SlackServices, team_id: str, user_id: str) -> str:
     """Upload the member's export to their DM; returns what to tell them where the request was made."""
     privacy = _privacy(services)
     data = privacy.export_for(PLATFORM, team_id, user_id)
@@ -93,12 +79,12 @@ def forget_prompt_message(text: str) -> dict[str, Any]:
 
 
 # -- /match subcommands ----------------------------------------------------------------------------
-def mydata_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def mydata_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     """``/match mydata``: the export, as a file in the member's DM."""
     return send_export(client, services, command.get("team_id") or "", command["user_id"])
 
 
-def forget_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def forget_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     """``/match forget`` explains and asks; ``/match forget confirm`` deletes."""
     _, _, args = (command.get("text") or "").strip().partition(" ")
     team, user = command.get("team_id") or "", command["user_id"]
@@ -108,7 +94,7 @@ def forget_command(services: Any, command: dict[str, Any], client: WebClient) ->
     return text if records == 0 else f"{text}\n{t.FORGET_CONFIRM_HINT.format(command='/match forget confirm')}"
 
 
-def visibility_command(services: Any, command: dict[str, Any], client: WebClient) -> str:
+def visibility_command(services: SlackServices, command: dict[str, Any], client: WebClient) -> str:
     """``/match visibility [public|staff|hidden]``."""
     _, _, args = (command.get("text") or "").strip().partition(" ")
     return str(_privacy(services).visibility_command_for(PLATFORM, command.get("team_id") or "", command["user_id"],
@@ -126,20 +112,20 @@ def _who(body: dict[str, Any]) -> tuple[str, str]:
     return team_of(body), str(body["user"]["id"])
 
 
-def on_download(body: dict[str, Any], client: WebClient, services: Any) -> None:
+def on_download(body: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     team, user = _who(body)
     text = send_export(client, services, team, user)
     if not text.startswith(t.EXPORT_READY):  # nothing held, or the upload failed: say so in the DM
         client.chat_postMessage(channel=user, **text_message(text))
 
 
-def on_forget_prompt(body: dict[str, Any], client: WebClient, services: Any) -> None:
+def on_forget_prompt(body: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     team, user = _who(body)
     text, records = _privacy(services).forget_prompt_for(PLATFORM, team, user)
     client.chat_postMessage(channel=user, **(forget_prompt_message(text) if records else text_message(text)))
 
 
-def on_forget_confirm(body: dict[str, Any], client: WebClient, respond: Any, services: Any) -> None:
+def on_forget_confirm(body: dict[str, Any], client: WebClient, respond: Any, services: SlackServices) -> None:
     team, user = _who(body)
     text = _privacy(services).forget_for(PLATFORM, team, user)
     respond(**text_message(text), replace_original=True)
@@ -152,7 +138,7 @@ def on_forget_cancel(respond: Any) -> None:
     respond(**text_message(t.FORGET_CANCELLED), replace_original=True)
 
 
-def on_visibility(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: Any) -> None:
+def on_visibility(body: dict[str, Any], action: dict[str, Any], client: WebClient, services: SlackServices) -> None:
     from bot.slack.listeners.home import publish_home
 
     team, user = _who(body)

@@ -1,8 +1,8 @@
 """The "Your profile" modal: a member creates or edits their own directory entry from Slack.
 
-The member's Slack account (``PlatformAccount``) points at their ``Person``; a first save creates both.
-Saving goes through ``DirectoryRepository`` (which bumps the directory version), so the catalog re-embeds
-the changed profile on its next search. Field problems go back to the modal with
+The member's Slack account points at their directory person; a first save creates both. Saving goes
+through ``container.directory`` (which bumps the directory version), so the catalog re-embeds the changed
+profile on its next search. Field problems go back to the modal with
 ``ack(response_action="errors", errors={block_id: message})``.
 """
 
@@ -23,15 +23,14 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import profile_form
+from bot.core.directory_desk import PROVINCES
 from bot.core.privacy_texts import VISIBILITY_CHOICES
-from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm, account_for
+from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
 from bot.slack import texts
 from bot.slack.render import mrkdwn, truncate
 from bot.slack.translate import PLATFORM
-from models.directory import PROVINCES, Person
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +42,6 @@ _ERRORS = FormErrors(
     too_long=texts.ERROR_TOO_LONG,
     province=texts.ERROR_REQUIRED,
 )
-
-
-def person_for(session: Session, team_id: str, user_id: str) -> Person | None:
-    """The directory person linked to this Slack account, if any."""
-    account = account_for(session, PLATFORM, team_id, user_id)
-    return account.person if account is not None else None
-
-
-def load_profile(sessions: sessionmaker[Session], team_id: str, user_id: str) -> ProfileForm:
-    return profile_form.load_profile(sessions, PLATFORM, team_id, user_id)
 
 
 def _text_input(block_id: str, label: str, initial: str, *, hint: str | None = None) -> InputBlock:
@@ -124,7 +113,7 @@ def open_profile_modal(
     client: WebClient, services: Any, *, trigger_id: str, team_id: str, user_id: str, origin_channel: str | None
 ) -> None:
     """Open the modal now: the trigger id is single-use and expires about 3 s after the click."""
-    form = load_profile(services.sessions, team_id, user_id)
+    form = services.container.directory.load_profile(PLATFORM, team_id, user_id)
     client.views_open(trigger_id=trigger_id, view=profile_view(form, origin_channel=origin_channel))
 
 
@@ -159,10 +148,3 @@ def form_from_view(view: dict[str, Any]) -> ProfileForm:
 def validate(form: ProfileForm) -> dict[str, str]:
     """``{block_id: message}`` for every field that cannot be saved; empty when all is well."""
     return profile_form.validate(form, _ERRORS)
-
-
-def save_profile(
-    sessions: sessionmaker[Session], team_id: str, user_id: str, form: ProfileForm, *, display_name: str | None = None
-) -> str:
-    """Create or update the member's person (and their organization's texts); returns the person's ref."""
-    return profile_form.save_profile(sessions, PLATFORM, team_id, user_id, form, display_name=display_name)

@@ -15,11 +15,9 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from models.directory import PlatformAccount
+from bot.core.accounts import AccountService
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +36,14 @@ class StaffCheck:
         self,
         settings: Settings,
         *,
-        sessions: sessionmaker[Session] | None = None,
+        accounts: AccountService | None = None,
         ttl: float = CACHE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.users = _split_ids(settings.slack_staff_users)
         self.usergroup = settings.slack_staff_usergroup.strip()
         self.channel = settings.slack_staff_channel.strip()
-        self._sessions = sessions
+        self._accounts = accounts
         self._ttl = ttl
         self._clock = clock
         self._cache: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
@@ -53,7 +51,7 @@ class StaffCheck:
 
     @property
     def configured(self) -> bool:
-        return bool(self.users or self.usergroup or self.channel or self._sessions)
+        return bool(self.users or self.usergroup or self.channel or self._accounts)
 
     def is_staff(self, client: WebClient, user_id: str, team_id: str = "") -> bool:
         """True when ``user_id`` is staff by any configured source."""
@@ -68,15 +66,7 @@ class StaffCheck:
         return False
 
     def _account_flag(self, team_id: str, user_id: str) -> bool:
-        if self._sessions is None:
-            return False
-        with self._sessions() as session:
-            stmt = select(PlatformAccount.is_staff).where(
-                PlatformAccount.platform == "slack",
-                PlatformAccount.workspace_id == team_id,
-                PlatformAccount.user_id == user_id,
-            )
-            return bool(session.scalar(stmt))
+        return self._accounts is not None and self._accounts.is_flagged_staff("slack", team_id, user_id)
 
     def _members(
         self, client: WebClient, team_id: str, source: str, fetch: Callable[[WebClient], frozenset[str]]

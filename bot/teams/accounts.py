@@ -1,4 +1,4 @@
-"""Teams accounts and their conversation references, kept in ``PlatformAccount`` rows.
+"""Teams accounts and their conversation references, kept through the core's ``AccountService``.
 
 Proactive messages (digests, introductions) can only reach a member through a conversation reference
 Teams gave us earlier, so we keep one per member from the first activity we see (message, install,
@@ -12,11 +12,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
+from bot.core.accounts import Account, AccountService
 from bot.teams.translate import PLATFORM, conversation_type_of, tenant_of, timezone_of, user_id_of
-from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
 
@@ -51,26 +48,36 @@ def is_personal(reference: Mapping[str, Any] | None) -> bool:
     return (reference.get("conversation") or {}).get("conversationType", PERSONAL) == PERSONAL
 
 
+def merged_reference(stored: Mapping[str, Any] | None, incoming: dict[str, Any], personal: bool
+                     ) -> dict[str, Any] | None:
+    """The reference to keep after an inbound activity (None: keep the stored one).
+
+    The first one is stored; a 1:1 one replaces a channel one (or a 1:1 one that moved); otherwise only a
+    moved ``serviceUrl`` is refreshed.
+    """
+    if stored is None or (personal and not _same_conversation(stored, incoming)):
+        return incoming
+    if incoming.get("serviceUrl") and stored.get("serviceUrl") != incoming["serviceUrl"]:
+        logger.info("teams serviceUrl refreshed")
+        return {**stored, "serviceUrl": incoming["serviceUrl"]}
+    return None
+
+
+def _same_conversation(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
+    same_id = (stored.get("conversation") or {}).get("id") == (incoming.get("conversation") or {}).get("id")
+    return same_id and stored.get("serviceUrl") == incoming.get("serviceUrl") and is_personal(stored)
+
+
 class TeamsAccounts:
-    """Reads and writes Teams ``PlatformAccount`` rows; each method is one short transaction."""
+    """Teams accounts through the core's ``AccountService``; each method is one short transaction."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    def __init__(self, accounts: AccountService) -> None:
+        self._accounts = accounts
 
-    @staticmethod
-    def _find(session: Session, workspace_id: str, user_id: str) -> PlatformAccount | None:
-        stmt = select(PlatformAccount).where(
-            PlatformAccount.platform == PLATFORM,
-            PlatformAccount.workspace_id == workspace_id,
-            PlatformAccount.user_id == user_id,
-        )
-        return session.scalars(stmt).one_or_none()
+    def get(self, workspace_id: str, user_id: str) -> Account | None:
+        return self._accounts.get(PLATFORM, workspace_id, user_id)
 
-    def get(self, workspace_id: str, user_id: str) -> PlatformAccount | None:
-        with self._sessions() as session:
-            return self._find(session, workspace_id, user_id)
-
-    def remember(self, activity: Mapping[str, Any]) -> PlatformAccount | None:
+    def remember(self, activity: Mapping[str, Any]) -> Account | None:
         """Create or refresh the sender's account from an inbound activity (any type).
 
         Stores the reference the first time, upgrades it to a personal one when the member writes 1:1,
@@ -80,56 +87,21 @@ class TeamsAccounts:
         sender = activity.get("from") or {}
         if not user_id or sender.get("role") in {"bot", "agent"}:
             return None
-        workspace_id = tenant_of(activity)
         incoming = reference_of(activity)
         personal = conversation_type_of(activity) == PERSONAL
-        with self._sessions.begin() as session:
-            account = self._find(session, workspace_id, user_id)
-            if account is None:
-                account = PlatformAccount(platform=PLATFORM, workspace_id=workspace_id, user_id=user_id, active=True)
-                session.add(account)
-                logger.info("teams account created for tenant %s", workspace_id)
-            stored = account.conversation_ref
-            if stored is None or (personal and not self._same_conversation(stored, incoming)):
-                account.conversation_ref = incoming
-            elif incoming.get("serviceUrl") and stored.get("serviceUrl") != incoming["serviceUrl"]:
-                account.conversation_ref = {**stored, "serviceUrl": incoming["serviceUrl"]}
-                logger.info("teams serviceUrl refreshed for an account in tenant %s", workspace_id)
-            if sender.get("name") and account.display_name != sender["name"]:
-                account.display_name = str(sender["name"])[:200]
-            timezone = timezone_of(activity)
-            if timezone and account.timezone != timezone:
-                account.timezone = timezone
-            if personal and not account.active:
-                account.active = True
-            session.flush()
-            session.expunge(account)
-            return account
-
-    @staticmethod
-    def _same_conversation(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
-        same_id = (stored.get("conversation") or {}).get("id") == (incoming.get("conversation") or {}).get("id")
-        return same_id and stored.get("serviceUrl") == incoming.get("serviceUrl") and is_personal(stored)
+        return self._accounts.remember(
+            PLATFORM, tenant_of(activity), user_id, merge=lambda stored: merged_reference(stored, incoming, personal),
+            display_name=str(sender["name"]) if sender.get("name") else None, timezone=timezone_of(activity),
+            reactivate=personal)
 
     def set_reference(self, account_id: int, reference: Mapping[str, Any]) -> None:
         """Replace an account's reference (after opening a 1:1 chat for it)."""
-        with self._sessions.begin() as session:
-            account = session.get(PlatformAccount, account_id)
-            if account is not None:
-                account.conversation_ref = dict(reference)
+        self._accounts.set_reference(account_id, reference)
 
     def deactivate(self, account_id: int, reason: str) -> None:
         """Stop proactive messages to an account Teams refuses to deliver to (blocked, removed, disabled)."""
-        with self._sessions.begin() as session:
-            account = session.get(PlatformAccount, account_id)
-            if account is not None and account.active:
-                account.active = False
-                logger.info("teams account %s marked inactive: %s", account_id, reason)
+        self._accounts.deactivate(account_id, reason)
 
     def deactivate_user(self, activity: Mapping[str, Any], reason: str) -> None:
         """Same as ``deactivate`` for the sender of an activity (the member uninstalled the app)."""
-        with self._sessions.begin() as session:
-            account = self._find(session, tenant_of(activity), user_id_of(activity))
-            if account is not None and account.active:
-                account.active = False
-                logger.info("teams account %s marked inactive: %s", account.id, reason)
+        self._accounts.deactivate_user(PLATFORM, tenant_of(activity), user_id_of(activity), reason)

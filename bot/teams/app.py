@@ -3,14 +3,13 @@
 Requests are JWT-checked by the SDK (``jwt_authorization_decorator``) against the bot registration
 (``TEAMS_APP_ID``, ``TEAMS_APP_PASSWORD``, ``TEAMS_TENANT_ID``); a request without a valid token gets 401.
 ``TEAMS_ANONYMOUS=true`` accepts unauthenticated requests, for local development with the Agents
-Playground only. Everything is built once per process and kept on the container (``container.teams``).
+Playground only. ``bot.teams.platform`` builds the runtime once per process, on first use.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -29,7 +28,8 @@ from microsoft_agents.hosting.core.security import OutboundHostValidator
 from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_decorator, start_agent_process
 
 from bot.config import ConfigError, Settings
-from bot.teams import dashboard, handlers, privacy
+from bot.container import Container
+from bot.teams import dashboard, handlers, privacy, staff
 from bot.teams.accounts import TeamsAccounts
 from bot.teams.proactive import RetryPolicy, TeamsSender
 from bot.teams.render import text_activity
@@ -87,7 +87,7 @@ def host_validator(settings: Settings) -> OutboundHostValidator:
 
 
 def build_teams(
-    container: Any,
+    container: Container,
     *,
     connections: Connections | None = None,
     policy: RetryPolicy | None = None,
@@ -111,18 +111,17 @@ def build_teams(
         await context.send_activity(text_activity(handlers.APOLOGY))
 
     adapter.on_turn_error = on_turn_error  # the SDK default would echo the exception text to the member
-    accounts = TeamsAccounts(container.sessions)
+    accounts = TeamsAccounts(container.accounts)
     sender = TeamsSender(adapter, accounts, app_id=settings.teams_app_id, policy=policy)
     handlers.register(agent, container, accounts, sender)
     privacy.register(agent, container)  # "my data", "forget me", "visibility": ahead of the question route
-    if "dashboard" in container.services:
-        dashboard.register(agent, container)  # staff: "dashboard" (a signed link), "stats" (charts)
+    dashboard.register(agent, container)  # staff: "dashboard" (a signed link), "stats" (charts)
+    staff.register(agent, container)  # staff: review buttons on suggested introductions, "suggest intros"
     return TeamsRuntime(agent, adapter, connections.get_default_connection_configuration(), accounts, sender)
 
 
-def mount_teams(app: FastAPI, container: Any, runtime: TeamsRuntime | None = None) -> TeamsRuntime:
+def mount_teams(app: FastAPI, runtime: TeamsRuntime, *, anonymous: bool) -> None:
     """Add ``POST /api/messages`` to the web app (JWT-checked unless ``TEAMS_ANONYMOUS``)."""
-    runtime = runtime or teams_runtime(container)
     app.state.agent_configuration = runtime.auth_configuration  # read by the SDK's JWT check
 
     @jwt_authorization_decorator
@@ -131,14 +130,4 @@ def mount_teams(app: FastAPI, container: Any, runtime: TeamsRuntime | None = Non
         return response if response is not None else Response(status_code=202)
 
     app.add_api_route(ROUTE, messages, methods=["POST"], include_in_schema=False)
-    logger.info("Teams endpoint mounted at %s (anonymous=%s)", ROUTE, container.settings.teams_anonymous)
-    return runtime
-
-
-def teams_runtime(container: Any) -> TeamsRuntime:
-    """The process's Teams runtime, built on first use and then shared (web routes, digests, introductions)."""
-    runtime = container.services.get("teams")
-    if runtime is None:
-        runtime = build_teams(container)
-        container.services["teams"] = runtime
-    return runtime
+    logger.info("Teams endpoint mounted at %s (anonymous=%s)", ROUTE, anonymous)

@@ -14,8 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
+from bot.container import Container
 from bot.core.messages import Reply
 from bot.teams import translate
 from bot.teams.accounts import PERSONAL
@@ -51,7 +53,7 @@ def stats_card(dashboard: Any, weeks: int) -> dict[str, Any]:
     return with_images(card(body, fallback_text=funnel_chart.alt), charts, dashboard.auth.image_url)
 
 
-def run(core: Any, tenant: str, user: str, word: str) -> Any:
+def run(core: Container, tenant: str, user: str, word: str) -> Reply | Activity:
     """The answer to a typed staff command: a card (stats) or a reply (dashboard link, refusal)."""
     from bot.dashboard.service import CHAT_WEEKS
 
@@ -82,7 +84,7 @@ def _is_command(context: TurnContext) -> bool:
     return bool(COMMAND.match(translate.to_incoming(activity).text))
 
 
-def register(agent: AgentApplication[TurnState], core: Any) -> None:
+def register(agent: AgentApplication[TurnState], core: Container) -> None:
     """``dashboard`` and ``stats`` typed to the bot (ahead of the catch-all question route)."""
 
     async def on_command(context: TurnContext, state: TurnState) -> None:

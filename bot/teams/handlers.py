@@ -10,15 +10,15 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
-from sqlalchemy.orm import Session, sessionmaker
 
+from bot.container import Container
 from bot.core import texts
 from bot.core.errors import UserFacingError
-from bot.core.messages import ActionRequest, IncomingMessage, Reply
+from bot.core.messages import Reply
 from bot.teams import intros, profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
 from bot.teams.proactive import TeamsSender
@@ -31,16 +31,6 @@ APOLOGY = (
     "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
     "please try again in a minute."
 )
-
-
-class CoreServices(Protocol):
-    """What the Teams adapter needs from the container."""
-
-    sessions: sessionmaker[Session]
-
-    def ask(self, incoming: IncomingMessage) -> Reply: ...
-
-    def act(self, request: ActionRequest) -> Reply: ...
 
 
 async def _call_core(func: Callable[[Any], Reply], argument: Any) -> Reply:
@@ -73,7 +63,7 @@ def _is_profile_command(context: TurnContext) -> bool:
 
 
 def register(
-    agent: AgentApplication[TurnState], core: CoreServices, accounts: TeamsAccounts, sender: TeamsSender
+    agent: AgentApplication[TurnState], core: Container, accounts: TeamsAccounts, sender: TeamsSender
 ) -> None:
     """Attach every route and hook to ``agent``."""
 
@@ -116,14 +106,14 @@ def register(
     async def on_profile_command(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
         form = await asyncio.to_thread(
-            profile.load_profile, core.sessions, translate.tenant_of(data), translate.user_id_of(data)
+            core.directory.load_profile, translate.PLATFORM, translate.tenant_of(data), translate.user_id_of(data)
         )
         await context.send_activity(card_activity(profile.profile_card(form), summary=profile.TITLE))
 
     async def on_profile_submit(context: TurnContext, value: dict[str, Any]) -> None:
         data = translate.activity_dict(context.activity)
         tenant, user = translate.tenant_of(data), translate.user_id_of(data)
-        current = await asyncio.to_thread(profile.load_profile, core.sessions, tenant, user)
+        current = await asyncio.to_thread(core.directory.load_profile, translate.PLATFORM, tenant, user)
         form = profile.form_from_value(value, current)
         errors = profile.validate(form)
         if errors:
@@ -132,7 +122,7 @@ def register(
             )
             return
         name = (data.get("from") or {}).get("name")
-        await asyncio.to_thread(profile.save_profile, core.sessions, tenant, user, form, display_name=name)
+        await asyncio.to_thread(core.directory.save_profile, translate.PLATFORM, tenant, user, form, display_name=name)
         await _replace_or_send(context, to_activity(Reply(text=profile.SAVED)))
 
     async def on_card_submit(context: TurnContext, state: TurnState, value: Any) -> None:
@@ -143,13 +133,13 @@ def register(
         if request is None:
             await context.send_activity(to_activity(Reply(text=texts.UNKNOWN_ACTION)))
             return
-        await answer(context, await _call_core(core.act, request))
+        await answer(context, await _call_core(core.ask.act, request))
 
     async def on_message(context: TurnContext, state: TurnState) -> None:
         if translate.submitted_value(context.activity) is not None and not (context.activity.text or "").strip():
             await on_card_submit(context, state, context.activity.value)
             return
-        await answer(context, await _call_core(core.ask, translate.to_incoming(context.activity)))
+        await answer(context, await _call_core(core.ask.ask, translate.to_incoming(context.activity)))
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         logger.exception("Teams turn failed", exc_info=error)

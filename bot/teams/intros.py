@@ -2,10 +2,11 @@
 
 Member and directory text goes into ``RichTextBlock``/``TextRun`` (never parsed as Markdown). Buttons are
 ``Action.Submit`` with ``{"action", "ref"}``: Teams posts them back as a message whose ``value`` the existing
-card-submit route turns into an ``ActionRequest`` for ``container.act``, which hands introduction actions to
-the introductions service. Teams has no group chat opened by a bot without extra permissions, so an accepted
-introduction reaches both people in their 1:1 chats with the bot. ``pause``, ``resume``, ``exclude``,
-``include``, ``intros`` and ``consortium`` typed to the bot work as ``/match`` ones do on Slack.
+card-submit route turns into an ``ActionRequest`` for ``container.ask.act``, which hands introduction actions to
+the introductions service. An accepted introduction opens a group chat with both people and the bot where
+Teams allows it (``bot.teams.group_chat``), else it reaches both in their 1:1 chats with the bot.
+``pause``, ``resume``, ``exclude``, ``include``, ``intros`` and ``consortium`` typed to the bot work as the
+``/match`` ones do on Slack.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
+from microsoft_agents.hosting.core import AgentApplication, ChannelServiceAdapter, RouteRank, TurnContext, TurnState
 
+from bot.config import Settings
+from bot.container import Container
 from bot.core import intro_texts as t
 from bot.core.consortium import propose
 from bot.core.errors import UserFacingError
 from bot.core.intro_delivery import Address
 from bot.core.intro_messages import IntroMessage
 from bot.core.intro_prefs import COMMANDS
-from bot.core.messages import Reply
+from bot.core.messages import IncomingMessage, Reply
 from bot.teams import translate
+from bot.teams.group_chat import open_group_chat
+from bot.teams.proactive import TeamsSender
 from bot.teams.render import card, card_activity, literal, submit, to_activity
 
 logger = logging.getLogger(__name__)
@@ -68,14 +74,11 @@ def intro_activity(message: IntroMessage) -> Activity:
 class TeamsIntroMessenger:
     """Proactive introduction messages through ``TeamsSender`` (retries, pacing, inactive accounts)."""
 
-    def __init__(self, sender: Any) -> None:
+    def __init__(self, sender: TeamsSender, adapter: ChannelServiceAdapter | None = None,
+                 settings: Settings | None = None) -> None:
         self.sender = sender
-
-    @classmethod
-    def for_container(cls, container: Any) -> TeamsIntroMessenger:
-        from bot.teams.app import teams_runtime
-
-        return cls(teams_runtime(container).sender)
+        self.adapter = adapter  # None: no group chats, 1:1 only
+        self.app_id = settings.teams_app_id if settings is not None else ""
 
     def send(self, to: Address, message: IntroMessage) -> bool:
         result = self.sender.send(to, intro_activity(message))
@@ -85,8 +88,15 @@ class TeamsIntroMessenger:
         return bool(result.ok)
 
     def connect(self, people: Sequence[Address], message: IntroMessage) -> str | None:
-        """The introduction in each person's 1:1 chat with the bot."""
-        sent = [self.send(p, message) for p in people]
+        """A group chat with everyone and the bot when Teams opens one, else the introduction in each 1:1 chat."""
+        references = [p.conversation_ref for p in people]
+        if self.adapter is not None and all(references) and all(p.active for p in people):
+            opened = asyncio.run(open_group_chat(self.adapter, self.app_id, [r for r in references if r],
+                                                 intro_activity(message)))
+            if opened:
+                return f"teams:group:{opened}"[:200]
+        fallback = replace(message, footer="\n".join(x for x in (message.footer, t.TEAMS_NO_GROUP) if x))
+        sent = [self.send(p, fallback) for p in people]
         return "teams:1:1" if sent and all(sent) else None
 
 
@@ -97,10 +107,10 @@ def _is_command(context: TurnContext) -> bool:
     return bool(COMMAND.match(translate.to_incoming(activity).text))
 
 
-def register(agent: AgentApplication[TurnState], core: Any) -> None:
+def register(agent: AgentApplication[TurnState], core: Container) -> None:
     """The typed introduction commands (added before the catch-all question route)."""
 
-    def run(incoming: Any, word: str, args: str) -> Reply:
+    def run(incoming: IncomingMessage, word: str, args: str) -> Reply:
         intros = core.intros
         try:
             if word == "consortium":

@@ -16,8 +16,10 @@ from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 from microsoft_agents.hosting.core.app._routes import RouteRank
 
+from bot.container import Container
 from bot.core import privacy_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.privacy import PrivacyService
 from bot.teams import translate
 from bot.teams.accounts import PERSONAL
 from bot.teams.render import card, card_activity, literal, submit, text_activity
@@ -44,7 +46,7 @@ def wanted(context: TurnContext) -> bool:
     return bool(activity.text and COMMAND.match(translate.to_incoming(activity).text))
 
 
-def export_messages(privacy: Any, data: dict[str, Any]) -> list[Activity]:
+def export_messages(privacy: PrivacyService, data: dict[str, Any]) -> list[Activity]:
     """A summary card (records per kind), then the JSON in ``CHUNK``-sized code blocks."""
     counts = {name: n for name, n in data["counts"].items() if n}
     facts = [{"title": name.replace("_", " "), "value": str(n)} for name, n in counts.items()]
@@ -69,7 +71,7 @@ def forget_card(text: str) -> dict[str, Any]:
     ])
 
 
-def register(agent: AgentApplication[TurnState], container: Any) -> None:
+def register(agent: AgentApplication[TurnState], container: Container) -> None:
     """Add the privacy route ahead of the general message route."""
 
     async def on_privacy(context: TurnContext, state: TurnState) -> None:

@@ -2,9 +2,9 @@
 
 Typing "profile" (or the manifest command) sends the form. Its "Save" button posts the inputs back as a
 ``message`` with ``value = {"action": "save_profile", <input id>: <text>, ...}``; problems come back in the
-same card, under each field, with what was typed kept. Saving goes through ``DirectoryRepository`` (which
+same card, under each field, with what was typed kept. Saving goes through ``container.directory`` (which
 bumps the directory version, so the catalog re-embeds the profile on its next search). A member's Teams
-account (``PlatformAccount``) points at their ``Person``; the first save creates the person.
+account points at their directory person; the first save creates the person.
 
 The field rules and wording match the Slack profile modal, so a member sees the same limits on both.
 """
@@ -16,14 +16,11 @@ import re
 from dataclasses import fields, replace
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.core import profile_form
+from bot.core.directory_desk import PROVINCES
 from bot.core.privacy_texts import VISIBILITY_CHOICES
 from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
 from bot.teams.render import card, literal, submit
-from bot.teams.translate import PLATFORM
-from models.directory import PROVINCES
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +53,6 @@ _ERRORS = FormErrors(
 )
 
 
-def load_profile(sessions: sessionmaker[Session], tenant_id: str, user_id: str) -> ProfileForm:
-    return profile_form.load_profile(sessions, PLATFORM, tenant_id, user_id)
-
-
 def form_from_value(value: dict[str, Any], current: ProfileForm) -> ProfileForm:
     """The submitted inputs; the organization name comes from the database, never from the card."""
     texts = {f.name: str(value.get(f.name) or "").strip() for f in fields(ProfileForm) if f.name in FIELDS}
@@ -71,13 +64,6 @@ def form_from_value(value: dict[str, Any], current: ProfileForm) -> ProfileForm:
 def validate(form: ProfileForm) -> dict[str, str]:
     """``{input id: message}`` for every field that cannot be saved; empty when all is well."""
     return profile_form.validate(form, _ERRORS)
-
-
-def save_profile(
-    sessions: sessionmaker[Session], tenant_id: str, user_id: str, form: ProfileForm, *, display_name: str | None = None
-) -> str:
-    """Create or update the member's person (and their organization's texts); returns the person's ref."""
-    return profile_form.save_profile(sessions, PLATFORM, tenant_id, user_id, form, display_name=display_name)
 
 
 def _text_input(key: str, value: str, error: str | None) -> list[dict[str, Any]]:

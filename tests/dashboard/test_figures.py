@@ -158,7 +158,7 @@ def test_gaps_group_unanswered_questions_into_topics_with_providers(world: tuple
 
 def test_an_answer_logs_each_suggestion_it_shows(world: tuple[Any, str]) -> None:
     container, _ = world
-    reply = container.ask(IncomingMessage(platform="slack", workspace_id="T1", user_id="U1", conversation_id="C1",
+    reply = container.ask.ask(IncomingMessage(platform="slack", workspace_id="T1", user_id="U1", conversation_id="C1",
                                           text="robotic welding of aluminium battery trays"))
     assert reply.suggestions
     with container.sessions() as s:

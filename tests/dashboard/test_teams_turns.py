@@ -17,7 +17,7 @@ from bot.teams import dashboard as teams_dashboard
 from bot.teams.app import build_teams
 from bot.teams.proactive import RetryPolicy
 from tests.unit.teams.cards import cards_in, texts_of
-from tests.unit.teams.support import FakeCore, anonymous_connections, load_sample
+from tests.unit.teams.support import FakeCore, anonymous_connections, load_sample, teams_container
 
 PERSONAL = "msteams-docs/inbound_message_personal_2019.json"
 STAFF_AAD = "df486eae-88fd-42a5-b45e-c581588186db"  # the sample's sender
@@ -42,8 +42,7 @@ def _turn(sessions: sessionmaker[Session], text: str, *, user: str = STAFF_AAD, 
           ) -> list[dict[str, Any]]:
     core = FakeCore()
     dashboard = FakeDashboard()
-    container = SimpleNamespace(settings=Settings(teams_anonymous=True), sessions=sessions,
-                                services={"dashboard": dashboard}, dashboard=dashboard, ask=core.ask, act=core.act)
+    container = teams_container(sessions, Settings(teams_anonymous=True), core, dashboard=dashboard)
     runtime = build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
     sample = load_sample(PERSONAL)
     sample["text"] = text

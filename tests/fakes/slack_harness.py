@@ -169,6 +169,14 @@ SLACK_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK
              "SLACK_API_URL", "SLACK_VERIFICATION_TOKEN")
 
 
+def with_slack_app(container: Any, app: Any) -> Any:
+    """Serve Slack through ``app`` (a Bolt app wired to the fake Web API) instead of the one the platform builds."""
+    from bot.slack.platform import SlackPlatform
+
+    container.platforms["slack"] = SlackPlatform(container, app=app)
+    return container
+
+
 def clear_slack_env(monkeypatch: Any) -> None:
     """Bolt falls back on these variables (OAuth switches on by itself): tests must not inherit them."""
     for name in SLACK_ENV:
@@ -208,7 +216,7 @@ def slack_stack(folder: Path, prepare: Callable[[Any, Any], None], **settings: A
                                   embedder=HashingEmbedder())
             prepare(container, fake)
             app = build_app(container, settings=config, authorize=authorize_for_tests)
-            with LiveServer(create_app(config, container, slack_app=app)) as server:
+            with LiveServer(create_app(config, with_slack_app(container, app))) as server:
                 yield SlackStack(fake, server, container)
             container.engine.dispose()
     finally:

@@ -36,6 +36,7 @@ from tests.fakes.slack_harness import (
     clear_slack_env,
     payload,
     seed_directory,
+    with_slack_app,
 )
 from tests.fuzz.support import db_snapshot, sign
 
@@ -91,7 +92,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         seed_directory(container.sessions)
         container.catalog.warm_up()
         app = build_app(container, settings=cfg, authorize=authorize_for_tests, listener_executor=InlineExecutor())
-        with TestClient(create_app(cfg, container, slack_app=app)) as client:
+        with TestClient(create_app(cfg, with_slack_app(container, app))) as client:
             yield Site(client, container, errors, fake)
         container.engine.dispose()
     if CONTAINED:

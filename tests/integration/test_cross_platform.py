@@ -37,6 +37,7 @@ from tests.fakes.slack_harness import (
     event_request,
     interactive_request,
     payload,
+    with_slack_app,
 )
 from tests.unit.core.conftest import seed_directory
 from tests.unit.teams.cards import assert_valid_card, submit_actions
@@ -72,7 +73,7 @@ def stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         seed_directory(container.sessions)
         container.catalog.warm_up()
         slack_app = build_app(container, settings=settings, authorize=authorize_for_tests)
-        with LiveServer(create_app(settings, container, slack_app=slack_app)) as server:
+        with LiveServer(create_app(settings, with_slack_app(container, slack_app))) as server:
             yield Stack(slack_api, connector, server, container)
         container.engine.dispose()
 

@@ -218,13 +218,13 @@ def test_slash_command_acks_before_the_answer_and_answers_via_response_url(
     stack: SlackStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
-    real_ask = stack.container.services["ask"]
+    real_ask = stack.container.ask.ask
 
     def slow_ask(incoming: IncomingMessage) -> Reply:
         release.wait(10)  # the model may still be loading: the ack must not wait for it
-        return real_ask(incoming)  # type: ignore[no-any-return]
+        return real_ask(incoming)
 
-    monkeypatch.setitem(stack.container.services, "ask", slow_ask)
+    monkeypatch.setattr(stack.container.ask, "ask", slow_ask)
     form = slash_command("TIG welding &amp; aluminium trays", response_url=stack.fake.response_url("cmd"))
     resp = stack.server.post(*command_request(form))
     assert resp.status_code == 200 and resp.text == ""
@@ -300,7 +300,7 @@ def test_user_facing_errors_are_shown_as_is(stack: SlackStack, monkeypatch: pyte
     def refuse(request: ActionRequest) -> Reply:
         raise UserFacingError("Introductions need a profile first.")
 
-    monkeypatch.setitem(stack.container.services, "act", refuse)
+    monkeypatch.setattr(stack.container.ask, "act", refuse)
     click(stack, "request_intro", "org:weldbot")
     [call] = stack.fake.wait_for("response_url")
     assert call.params["text"] == "Introductions need a profile first."
@@ -312,7 +312,7 @@ def test_a_listener_exception_gives_a_friendly_message_and_a_log(
     def broken(incoming: IncomingMessage) -> Reply:
         raise RuntimeError("index corrupted: secret detail")
 
-    monkeypatch.setitem(stack.container.services, "ask", broken)
+    monkeypatch.setattr(stack.container.ask, "ask", broken)
     stack.server.post(*event_request(app_mention(QUESTION, event_id=new_id(), ts="1700000001.000200")))
     [call] = stack.fake.wait_for("chat.postMessage")
     assert call.params["text"] == texts.FRIENDLY_ERROR and call.params["thread_ts"] == "1700000001.000200"
@@ -363,7 +363,7 @@ def test_app_home_publishes_for_the_home_tab_only(stack: SlackStack) -> None:
     headers = [b["text"]["text"] for b in call.params["view"]["blocks"] if b["type"] == "header"]
     # other flows replace the introductions and digest sections; the first three are ours
     assert headers[:3] == [texts.HOME_YOU, texts.HOME_NEEDS, texts.HOME_SAVED]
-    assert len(headers) == len(stack.container.services["home_sections"])  # one header per registered section
+    assert len(headers) == len(stack.container.home.sections())  # one header per registered section
     assert texts.HOME_NOT_LINKED in json.dumps(call.params["view"])
 
 

@@ -29,6 +29,7 @@ from tests.fakes.slack_harness import (
     event_request,
     payload,
     seed_directory,
+    with_slack_app,
 )
 
 CLIENT_ID = "111.222"
@@ -52,7 +53,7 @@ def oauth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OAuthStac
                               embedder=HashingEmbedder())
         seed_directory(container.sessions)
         app = build_app(container, settings=settings)
-        with LiveServer(create_app(settings, container, slack_app=app)) as server:
+        with LiveServer(create_app(settings, with_slack_app(container, app))) as server:
             yield OAuthStack(fake, server, container, app)
         container.engine.dispose()
 

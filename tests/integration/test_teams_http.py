@@ -68,7 +68,7 @@ def _client(container: Container) -> Iterator[TestClient]:
     """The real app under TestClient; waits for the catalog's warm-up thread before the database goes away."""
     with TestClient(create_app(container.settings, container)) as client:
         yield client
-    container.services["catalog"].start_warm_up().join(timeout=60)
+    container.catalog.start_warm_up().join(timeout=60)
 
 
 def _accounts(sessions: sessionmaker[Session]) -> list[PlatformAccount]:

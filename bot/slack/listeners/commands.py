@@ -20,8 +20,6 @@ from bot.slack.profile import open_profile_modal
 from bot.slack.render import text_message, to_slack_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import command_parts, incoming_from_command
-from models.directory import Course, FundingStream, Need, Organization, Person
-from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +29,9 @@ PROFILE = "profile"
 
 def staff_stats(services: SlackServices) -> str:
     """Directory counts, for staff checking an import landed."""
-    with services.sessions() as session:
-        repo = DirectoryRepository(session)
-        return texts.STATS.format(
-            organizations=repo.count(Organization),
-            people=repo.count(Person),
-            courses=repo.count(Course),
-            funding=repo.count(FundingStream),
-            needs=len(repo.list_visible(Need, include_staff=True)),
-            version=repo.current_version(),
-        )
+    stats = services.container.directory.stats()
+    return texts.STATS.format(organizations=stats.organizations, people=stats.people, courses=stats.courses,
+                              funding=stats.funding, needs=stats.needs, version=stats.version)
 
 
 #: ``/match <word>`` commands only staff may run: word -> function(services) -> plain text.

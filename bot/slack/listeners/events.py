@@ -10,13 +10,11 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import update
 
 from bot.slack.errors import deferred
 from bot.slack.render import to_slack_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import PLATFORM, incoming_from_event, is_person_message
-from models.directory import PlatformAccount
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +54,9 @@ def make_uninstall_listener(app: App) -> Any:
         team_id = context.team_id or ""
         if delete_installations is not None:
             delete_installations(context=context)
-        with services.sessions.begin() as session:
-            result = session.execute(
-                update(PlatformAccount)
-                .where(PlatformAccount.platform == PLATFORM, PlatformAccount.workspace_id == team_id)
-                .values(active=False)
-            )
+        stopped = services.container.accounts.deactivate_workspace(PLATFORM, team_id)
         logger.warning("app uninstalled from workspace %s (enterprise %s): %s chat accounts deactivated",
-                       team_id, context.enterprise_id, getattr(result, "rowcount", "?"))
+                       team_id, context.enterprise_id, stopped)
 
     return on_app_uninstalled
 

@@ -9,24 +9,17 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.errors import deferred
-from bot.slack.home import OPEN_PROFILE, HomeRequest, collect_sections, home_view
+from bot.slack.home import OPEN_PROFILE, collect_sections, home_view
 from bot.slack.profile import open_profile_modal
 from bot.slack.services import SlackServices
-from bot.slack.translate import PLATFORM, team_of
+from bot.slack.translate import team_of
 
 logger = logging.getLogger(__name__)
 
 
 def publish_home(client: WebClient, services: SlackServices, team_id: str, user_id: str) -> None:
     """Build every home section for this member and publish the view (also after saves and profile edits)."""
-    request = HomeRequest(
-        platform=PLATFORM,
-        workspace_id=team_id,
-        user_id=user_id,
-        sessions=services.sessions,
-        container=services.container,
-        is_staff=services.is_staff(client, user_id, team_id),
-    )
+    request = services.home_request(client, team_id, user_id)
     client.views_publish(user_id=user_id, view=home_view(collect_sections(services.home_sections, request)))
 
 

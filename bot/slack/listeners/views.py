@@ -14,9 +14,9 @@ from bot.core.errors import UserFacingError
 from bot.slack import texts
 from bot.slack.errors import guarded
 from bot.slack.listeners.home import publish_home
-from bot.slack.profile import CALLBACK_ID, form_from_view, save_profile, validate
+from bot.slack.profile import CALLBACK_ID, form_from_view, validate
 from bot.slack.services import SlackServices
-from bot.slack.translate import team_of
+from bot.slack.translate import PLATFORM, team_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ def submit_profile(args: Args) -> None:
         return
     user = body["user"]
     try:
-        save_profile(services.sessions, team_of(body), user["id"], form,
-                     display_name=user.get("name") or user.get("username"))
+        services.container.directory.save_profile(PLATFORM, team_of(body), user["id"], form,
+                                                  display_name=user.get("name") or user.get("username"))
     except UserFacingError as e:
         args.ack(response_action="errors", errors={"name": e.message})
         return

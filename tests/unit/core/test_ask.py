@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -143,18 +144,27 @@ def test_bad_actions_are_user_facing(service: AskService) -> None:
 @dataclass
 class FakeIntros:
     requests: list[ActionRequest] = field(default_factory=list)
+    actions: tuple[str, ...] = ("intro_accept",)
 
     def request_intro(self, request: ActionRequest) -> Reply:
         self.requests.append(request)
         return Reply(text="Introduction requested")
 
+    def act(self, request: ActionRequest) -> Reply:
+        self.requests.append(request)
+        return Reply(text="Answered")
+
+    def demote(self, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+        return list(suggestions)
+
 
 def test_request_intro_goes_to_the_registered_introductions(seeded, counting_embedder) -> None:  # type: ignore[no-untyped-def]
-    services: dict[str, object] = {}
-    service = AskService(sessions=seeded, catalog=Catalog(seeded, counting_embedder), services=services)
-    services["intros"] = intros = FakeIntros()  # registered after the ask service, as bootstrap may do
+    intros = FakeIntros()
+    service = AskService(sessions=seeded, catalog=Catalog(seeded, counting_embedder), intros=intros)
     request = press(REQUEST_INTRO, "org:weldtech", None)
     assert service.act(request).text == "Introduction requested" and intros.requests == [request]
+    answer = press("intro_accept", "intro:1", None)
+    assert service.act(answer).text == "Answered" and intros.requests == [request, answer]
 
 
 def test_group_caps_per_kind_and_total() -> None:
@@ -173,9 +183,9 @@ def test_bootstrap_wires_ask_act_and_catalog(engine, seeded, fake_embedder) -> N
 
     container = bootstrap(Settings(), engine=engine, embedder=fake_embedder, run_migrations=False)
     assert isinstance(container.catalog, Catalog) and not container.catalog.ready
-    reply = container.ask(msg(WELDING))
+    reply = container.ask.ask(msg(WELDING))
     assert reply.sections and container.catalog.ready
-    saved = container.act(press(SAVE, reply.suggestions[0].ref, reply.query_id))
+    saved = container.ask.act(press(SAVE, reply.suggestions[0].ref, reply.query_id))
     assert saved.text.startswith("Saved ")
 
 

@@ -101,4 +101,4 @@ def composer(catalog: Catalog, settings: Settings) -> DigestComposer:
 
 @pytest.fixture
 def service(seeded: sessionmaker[Session], catalog: Catalog, settings: Settings) -> DigestService:
-    return DigestService(sessions=seeded, catalog=catalog, settings=settings, services={})
+    return DigestService(sessions=seeded, catalog=catalog, settings=settings)

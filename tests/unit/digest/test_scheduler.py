@@ -8,20 +8,25 @@ from typing import Any
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
+from bot.bootstrap import bootstrap
 from bot.config import Settings
+from bot.core.accounts import AccountService
 from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
 from bot.core.digest_types import Recipient
-from bot.scheduler import JOB_ID, TeamsDigestSender, build_scheduler, build_senders, run_digests
+from bot.scheduler import JOB_ID, build_scheduler, build_senders, run_digests
 from bot.slack.digest import SlackDigestSender
-from models.directory import PlatformAccount
+from bot.teams.digest import TeamsDigestSender
+from matching.embeddings import HashingEmbedder
+from models.accounts import Account
+from tests.fakes.accounts import InMemoryUnitOfWork
 from tests.unit.digest.fakes import one_item_digest
 
 
 class _Container:
     def __init__(self, settings: Settings) -> None:
-        self.settings, self.engine, self.services = settings, None, {}
+        self.settings = settings
 
 
 def test_one_hourly_job_coalesced_and_single_instance() -> None:
@@ -45,10 +50,14 @@ def test_a_failing_run_is_logged_not_raised() -> None:
     assert run_digests(container, {}).errors == ["run failed"]
 
 
-def test_senders_follow_the_settings() -> None:
-    assert build_senders(_Container(Settings())) == {}
-    senders = build_senders(_Container(Settings(slack_bot_token="xoxb-1")))
-    assert isinstance(senders["slack"], SlackDigestSender)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_senders_follow_the_settings(engine: Engine) -> None:
+    assert build_senders(bootstrap(Settings(), engine=engine, embedder=HashingEmbedder())) == {}
+    senders = build_senders(bootstrap(Settings(slack_bot_token="xoxb-1"), engine=engine, embedder=HashingEmbedder()))
+    assert set(senders) == {"slack"} and isinstance(senders["slack"], SlackDigestSender)
+    both = bootstrap(Settings(slack_bot_token="xoxb-1", teams_anonymous=True), engine=engine,
+                     embedder=HashingEmbedder())
+    assert isinstance(build_senders(both)["teams"], TeamsDigestSender)
 
 
 @dataclass
@@ -62,27 +71,22 @@ class _Result:
         return self.status == "sent"
 
 
-@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("result", "expected"),
     [(_Result("sent", activity_id="a1"), None), (_Result("inactive", "ConversationBlockedByUser"), RecipientGoneError),
      (_Result("no_reference"), RecipientGoneError), (_Result("failed", "429"), RetryableSendError),
      (_Result("failed", "BadArgument"), PermanentSendError)],
 )
-def test_teams_results_become_delivery_outcomes(sessions: sessionmaker[Session], result: _Result,
-                                                expected: type[Exception] | None) -> None:
-    with sessions.begin() as s:
-        account = PlatformAccount(platform="teams", workspace_id="tenant", user_id="aad-1")
-        s.add(account)
-        s.flush()
-        account_id = account.id
+def test_teams_results_become_delivery_outcomes(result: _Result, expected: type[Exception] | None) -> None:
+    account_id = 7
+    accounts = AccountService(InMemoryUnitOfWork([Account(account_id, "teams", "tenant", "aad-1")]))
 
     class FakeTeams:
-        def send(self, acc: PlatformAccount, message: Any) -> _Result:
+        def send(self, acc: Account, message: Any) -> _Result:
             assert acc.id == account_id and message.text
             return result
 
-    sender = TeamsDigestSender(FakeTeams(), sessions)
+    sender = TeamsDigestSender(FakeTeams(), accounts)  # type: ignore[arg-type]
     recipient = Recipient(account_id, "teams", "tenant", "aad-1")
     if expected is None:
         assert sender.send(recipient, one_item_digest("org:x")) == "a1"

@@ -67,7 +67,7 @@ def test_staff_digest_counts_intros_and_lists_members_without_match(seeded) -> N
 
 def test_pending_introductions_lead_the_member_digest(seeded, catalog) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(FakeIntros(), IntroductionsDigestSource)
-    composer = DigestComposer(catalog=catalog, settings=Settings(), services={"intros": FakeIntros()})
+    composer = DigestComposer(catalog=catalog, settings=Settings(), intros=FakeIntros())
     with seeded() as s:
         new = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-NEW")).one()
         digest = composer.compose_members(s, [new], NOW)[new.id]

@@ -151,9 +151,8 @@ def make_world(sessions: sessionmaker[Session], **settings: Any) -> World:
     ids = seed(sessions)
     messenger, clock = FakeMessenger(), Clock()
     catalog = Catalog(sessions, HashingEmbedder(), check_interval=0.0)
-    boards = {"slack": messenger, "staff": messenger}
     service = IntroService(sessions=sessions, catalog=catalog, settings=Settings(**settings),
-                           messengers=boards.get, clock=clock)
+                           messengers={"slack": messenger}.get, staff_boards=lambda: [messenger], clock=clock)
     return World(service, messenger, clock, ids, sessions)
 
 

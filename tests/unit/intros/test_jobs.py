@@ -130,7 +130,7 @@ def test_members_who_let_requests_expire_move_down_in_answers(world: World) -> N
     from bot.core.ask import AskService
     from bot.core.messages import IncomingMessage
 
-    ask = AskService(sessions=world.sessions, catalog=world.service.catalog, services={"intros": world.service})
+    ask = AskService(sessions=world.sessions, catalog=world.service.catalog, intros=world.service)
     question = IncomingMessage("slack", "T1", "U-NOBODY", "D1", "robotic TIG welding cells for aluminium battery trays")
 
     def firms() -> list[str]:

@@ -20,7 +20,6 @@ from bot.config import Settings
 from bot.core import intro_texts as t
 from bot.core.intro_suggest import suggest
 from bot.core.messages import REQUEST_INTRO, ActionRequest
-from bot.teams.accounts import TeamsAccounts
 from bot.teams.app import build_teams
 from bot.teams.intros import TeamsIntroMessenger, intro_card
 from bot.teams.proactive import RetryPolicy, TeamsSender
@@ -30,7 +29,14 @@ from tests.fakes.slack_harness import EVIL_NAME
 from tests.unit.intros.conftest import World, make_world
 from tests.unit.teams.cards import assert_valid_card, cards_in, submit_actions, texts_of
 from tests.unit.teams.fake_connector import FakeConnector
-from tests.unit.teams.support import BOT_APP_ID, anonymous_connections, load_sample, token_connections
+from tests.unit.teams.support import (
+    BOT_APP_ID,
+    anonymous_connections,
+    load_sample,
+    sql_accounts,
+    teams_container,
+    token_connections,
+)
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 JANE_AAD = "df486eae-88fd-42a5-b45e-c581588186db"  # the recorded activities' sender: Carla here
@@ -53,7 +59,7 @@ def teams_world(sessions: sessionmaker[Session], service_url: str) -> World:
                 platform="teams", workspace_id=TENANT, user_id=aad, conversation_ref=reference(service_url, aad)))
         s.execute(update(Organization).where(Organization.external_id == "alumaker").values(name=EVIL_NAME))
     adapter = CloudAdapter(connection_manager=token_connections())
-    sender = TeamsSender(adapter, TeamsAccounts(sessions), app_id=BOT_APP_ID, policy=RetryPolicy(min_interval=0),
+    sender = TeamsSender(adapter, sql_accounts(sessions), app_id=BOT_APP_ID, policy=RetryPolicy(min_interval=0),
                          rng=random.Random(1))
     world.service.delivery.lookup = {"teams": TeamsIntroMessenger(sender)}.get
     return world
@@ -151,8 +157,8 @@ def test_card_submits_and_typed_commands_in_a_teams_turn(sessions: sessionmaker[
         [ask] = connector.messages
         assert ask.card is not None
         iid = submit_actions(ask.card)[0]["data"]["ref"]
-        container = SimpleNamespace(settings=Settings(teams_anonymous=True), sessions=sessions, services={},
-                                    ask=lambda incoming: None, act=world.service.act, intros=world.service)
+        container = teams_container(sessions, Settings(teams_anonymous=True), intros=world.service,
+                                    ask=SimpleNamespace(ask=lambda incoming: None, act=world.service.act))
         runtime = build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
 
         submit = load_sample("msteams-docs/inbound_message_personal_2019.json")

@@ -10,11 +10,23 @@ from slack_sdk.models.views import View
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.directory_desk import DirectoryDesk
 from bot.core.privacy_subject import parse_subject
-from bot.slack.profile import form_from_view, load_profile, profile_view, save_profile, validate
+from bot.core.profile_form import ProfileForm
+from bot.slack.profile import form_from_view, profile_view, validate
 from models.directory import Person
 from models.privacy import AuditEntry, audit, can_see, entries, strictest
 from tests.unit.slack.test_profile import GOOD, submitted
+
+
+def load_profile(sessions: sessionmaker[Session], team: str, user: str) -> ProfileForm:
+    """The form as the adapters load it (``container.directory``)."""
+    return DirectoryDesk(sessions).load_profile("slack", team, user)
+
+
+def save_profile(sessions: sessionmaker[Session], team: str, user: str, form: ProfileForm, *,
+                 display_name: str | None = None) -> str:
+    return DirectoryDesk(sessions).save_profile("slack", team, user, form, display_name=display_name)
 
 
 def test_visibility_rules() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,15 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.core import privacy_texts as t
+from bot.core.directory_desk import DirectoryDesk
 from bot.core.privacy import PrivacyService
 from bot.teams import privacy as teams_privacy
 from bot.teams.app import TeamsRuntime, build_teams
 from bot.teams.proactive import RetryPolicy
-from bot.teams.profile import form_from_value, load_profile
+from bot.teams.profile import form_from_value
 from models.directory import Person, PlatformAccount
 from models.repositories import DirectoryRepository
 from tests.unit.teams.cards import assert_valid_card, cards_in, submit_actions, texts_of
-from tests.unit.teams.support import FakeCore, anonymous_connections
+from tests.unit.teams.support import FakeCore, anonymous_connections, teams_container
 from tests.unit.teams.test_profile import JANE, TENANT, Conversation
 
 
@@ -34,8 +34,8 @@ def runtime(sessions: sessionmaker[Session]) -> TeamsRuntime:
         s.flush()
         s.add(PlatformAccount(platform="teams", workspace_id=TENANT, user_id=JANE, person_id=person.id))
     core = FakeCore()
-    container = SimpleNamespace(settings=Settings(teams_anonymous=True), sessions=sessions, ask=core.ask,
-                                act=core.act, services={}, privacy=PrivacyService(sessions=sessions))
+    container = teams_container(sessions, Settings(teams_anonymous=True), core,
+                                privacy=PrivacyService(sessions=sessions))
     return build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
 
 
@@ -82,7 +82,7 @@ def test_visibility_command_and_profile_card(runtime: TeamsRuntime, sessions: se
     assert jane(sessions).visibility == "staff"  # type: ignore[union-attr]
     chat.say("visibility everyone")
     assert "visibility public" in sent(chat)[-1]["text"]
-    current = load_profile(sessions, TENANT, JANE)
+    current = DirectoryDesk(sessions).load_profile("teams", TENANT, JANE)
     assert current.visibility == "staff"
     assert form_from_value({"name": "Jane"}, current).visibility == "staff"  # a card without the field keeps it
     assert form_from_value({"visibility": "hidden"}, current).visibility == "hidden"

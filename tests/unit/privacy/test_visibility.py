@@ -6,6 +6,7 @@ the saved list, digests, and a member's own change taking effect without a resta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +19,7 @@ from bot.core.catalog import Catalog
 from bot.core.consortium import propose
 from bot.core.digest import DigestComposer
 from bot.core.errors import UserFacingError
-from bot.core.messages import REQUEST_INTRO, SAVE, ActionRequest, IncomingMessage, Reply
+from bot.core.messages import REQUEST_INTRO, SAVE, ActionRequest, IncomingMessage, Reply, Suggestion
 from bot.core.privacy import SELF_SERVICE, PrivacyService
 from matching.embeddings import HashingEmbedder
 from models.directory import Course, FundingStream, Need, Organization, Person, PlatformAccount
@@ -68,12 +69,20 @@ def seed(sessions: sessionmaker[Session]) -> None:
 
 
 class RecordingIntros:
+    actions: tuple[str, ...] = ()
+
     def __init__(self) -> None:
         self.requests: list[ActionRequest] = []
 
     def request_intro(self, request: ActionRequest) -> Reply:
         self.requests.append(request)
         return Reply(text="asked")
+
+    def act(self, request: ActionRequest) -> Reply:
+        raise AssertionError("no introduction button in these tests")
+
+    def demote(self, suggestions: Sequence[Suggestion]) -> list[Suggestion]:
+        return list(suggestions)
 
 
 @pytest.fixture
@@ -94,7 +103,7 @@ def intros() -> RecordingIntros:
 
 @pytest.fixture
 def ask(seeded: sessionmaker[Session], catalog: Catalog, intros: RecordingIntros) -> AskService:
-    return AskService(sessions=seeded, catalog=catalog, services={"intros": intros}, per_kind=10, total=40)
+    return AskService(sessions=seeded, catalog=catalog, intros=intros, per_kind=10, total=40)
 
 
 def question(user: str, text: str = QUESTION) -> IncomingMessage:

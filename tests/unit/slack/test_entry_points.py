@@ -16,13 +16,23 @@ from matching.embeddings import HashingEmbedder
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
-def test_without_slack_settings_the_routes_say_so(engine: Engine) -> None:
+def test_without_slack_settings_there_are_no_slack_routes(engine: Engine) -> None:
     container = bootstrap(Settings(), engine=engine, embedder=HashingEmbedder())
+    assert container.platforms == {}
     with TestClient(create_app(Settings(), container)) as client:
-        assert client.post("/slack/events", content=b"{}").status_code == 503
-        assert client.get("/slack/install").status_code == 503
+        assert client.post("/slack/events", content=b"{}").status_code == 404
         health = client.get("/healthz").json()
-        assert health["status"] == "ok" and health["slack"] == "off"
+        assert health["status"] == "ok" and "slack" not in health
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_token_without_signing_secret_says_which_variable_is_missing(engine: Engine) -> None:
+    settings = Settings(slack_bot_token="xoxb-1")  # enough to send digests from the clock, not to receive
+    container = bootstrap(settings, engine=engine, embedder=HashingEmbedder())
+    with TestClient(create_app(settings, container)) as client:
+        for resp in (client.post("/slack/events", content=b"{}"), client.get("/slack/install")):
+            assert resp.status_code == 503 and "SLACK_SIGNING_SECRET" in resp.text
+        assert client.get("/healthz").json()["slack"] == "off"
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

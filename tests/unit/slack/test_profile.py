@@ -6,10 +6,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack.profile import ProfileForm, form_from_view, load_profile, profile_view, save_profile, validate
+from bot.core.directory_desk import DirectoryDesk
+from bot.slack.profile import ProfileForm, form_from_view, profile_view, validate
 from models.directory import Organization, Person, PlatformAccount
 from models.repositories import DirectoryRepository
 from tests.fakes.slack_harness import EVIL_NAME, payload
+
+
+def load_profile(sessions: sessionmaker[Session], team: str, user: str) -> ProfileForm:
+    """The form as the adapters load it (``container.directory``)."""
+    return DirectoryDesk(sessions).load_profile("slack", team, user)
+
+
+def save_profile(sessions: sessionmaker[Session], team: str, user: str, form: ProfileForm, *,
+                 display_name: str | None = None) -> str:
+    return DirectoryDesk(sessions).save_profile("slack", team, user, form, display_name=display_name)
+
 
 GOOD = ProfileForm(name="Maria Lopez", title="Process engineer", affiliation="Lopez Fab", province="ON",
                    expertise="Robotic TIG welding of aluminium enclosures and fixtures.",

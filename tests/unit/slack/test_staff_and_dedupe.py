@@ -9,12 +9,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.core.accounts import AccountService
+from bot.core.event_ledger import EventLedger
 from bot.slack.app import build_client
-from bot.slack.dedupe import EventLedger
 from bot.slack.staff import StaffCheck, is_staff
 from models.base import utcnow
 from models.directory import PlatformAccount
 from models.slack import ProcessedEvent
+from models.uow import SqlUnitOfWork
 from tests.fakes.slack_api import FakeSlackApi
 
 
@@ -65,7 +67,7 @@ def test_api_failure_means_not_staff(fake: FakeSlackApi) -> None:
 def test_account_flag_makes_staff(sessions: sessionmaker[Session], fake: FakeSlackApi) -> None:
     with sessions.begin() as s:
         s.add(PlatformAccount(platform="slack", workspace_id="T1", user_id="U5", is_staff=True))
-    check = StaffCheck(Settings(), sessions=sessions)
+    check = StaffCheck(Settings(), accounts=AccountService(lambda: SqlUnitOfWork(sessions)))
     assert check.is_staff(client_for(fake), "U5", "T1")
     assert not check.is_staff(client_for(fake), "U5", "T2")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from bot.config import Settings
 from bot.teams.app import TeamsRuntime, build_teams
 from bot.teams.proactive import RetryPolicy
 from tests.unit.teams.fake_connector import FakeConnector
-from tests.unit.teams.support import FakeCore, anonymous_connections
+from tests.unit.teams.support import FakeCore, anonymous_connections, teams_container
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -51,9 +50,7 @@ def teams_settings() -> Settings:
 @pytest.fixture
 def runtime(fake_core: FakeCore, sessions: sessionmaker[Session], teams_settings: Settings) -> TeamsRuntime:
     """The production wiring (routes, hooks, sender) around the fake core and a real database."""
-    container = SimpleNamespace(
-        settings=teams_settings, sessions=sessions, services={}, ask=fake_core.ask, act=fake_core.act
-    )
+    container = teams_container(sessions, teams_settings, fake_core)
     return build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
 
 

@@ -85,3 +85,30 @@ class FakeCore:
     def act(self, request: ActionRequest) -> Reply:
         self.acted.append(request)
         return Reply(text=f"Saved {request.ref}.")
+
+
+def teams_container(sessions: Any, settings: Any = None, core: FakeCore | None = None, **swaps: Any) -> Any:
+    """A real container on the test's database (Teams on, anonymous), its ask service swapped for ``core``
+    when given and any other field for ``swaps`` (e.g. ``dashboard=``)."""
+    from types import SimpleNamespace
+
+    from bot.bootstrap import bootstrap
+    from bot.config import Settings
+    from matching.embeddings import HashingEmbedder
+
+    container = bootstrap(settings or Settings(teams_anonymous=True), engine=sessions.kw["bind"],
+                          embedder=HashingEmbedder(), run_migrations=False)
+    if core is not None:
+        container.ask = SimpleNamespace(ask=core.ask, act=core.act)  # type: ignore[assignment]
+    for name, value in swaps.items():
+        setattr(container, name, value)
+    return container
+
+
+def sql_accounts(sessions: Any) -> Any:
+    """``TeamsAccounts`` over the test's database (the production unit of work)."""
+    from bot.core.accounts import AccountService
+    from bot.teams.accounts import TeamsAccounts
+    from models.uow import SqlUnitOfWork
+
+    return TeamsAccounts(AccountService(lambda: SqlUnitOfWork(sessions)))

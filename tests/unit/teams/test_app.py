@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.core import AnonymousTokenProvider
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
+from bot.bootstrap import bootstrap
 from bot.config import ConfigError, Settings
-from bot.teams.app import auth_configuration, connection_manager, host_validator, teams_runtime
+from bot.teams.app import auth_configuration, connection_manager, host_validator
+from bot.teams.platform import TeamsPlatform
+from matching.embeddings import HashingEmbedder
 
 APP_ID = "5baea8d1-d4ea-43a1-b101-882f4c8d9cb4"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -46,11 +47,14 @@ def test_the_environment_is_checked_at_startup() -> None:
     assert Settings.from_env({"TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "s"}).teams_enabled
 
 
-def test_one_runtime_per_container(sessions: sessionmaker[Session]) -> None:
-    container = SimpleNamespace(settings=Settings(teams_anonymous=True), sessions=sessions, services={})
-    first = teams_runtime(container)
-    assert teams_runtime(container) is first and container.services["teams"] is first
-    assert first.sender is teams_runtime(container).sender
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_one_runtime_per_process(engine: Engine) -> None:
+    container = bootstrap(Settings(teams_anonymous=True), engine=engine, embedder=HashingEmbedder())
+    platform = container.platforms["teams"]
+    assert isinstance(platform, TeamsPlatform)
+    first = platform.runtime()
+    assert platform.runtime() is first
+    assert platform.messenger().sender is first.sender and platform.digest_sender().teams_sender is first.sender
 
 
 def test_a_registered_bot_accepts_only_microsoft_service_urls() -> None:

@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.digest_types import Recipient
 from bot.core.messages import Reply, Section, Suggestion
-from bot.teams.accounts import TeamsAccounts
 from bot.teams.app import TeamsRuntime
 from bot.teams.proactive import RetryPolicy, TeamsSender, message_activity
 from models.directory import PlatformAccount
 from tests.unit.teams.cards import assert_valid_card
 from tests.unit.teams.fake_connector import FakeConnector
-from tests.unit.teams.support import BOT_APP_ID, StaticTokenProvider, token_connections
+from tests.unit.teams.support import BOT_APP_ID, StaticTokenProvider, sql_accounts, token_connections
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 DIGEST = Reply(
@@ -81,7 +80,7 @@ def sender(sessions: sessionmaker[Session], sleeps: Sleeps) -> TeamsSender:
     policy = RetryPolicy(max_retries=3, base_delay=1.0, min_interval=0)
     adapter = CloudAdapter(connection_manager=token_connections())
     return TeamsSender(
-        adapter, TeamsAccounts(sessions), app_id=BOT_APP_ID, policy=policy, sleep=sleeps, rng=random.Random(7)
+        adapter, sql_accounts(sessions), app_id=BOT_APP_ID, policy=policy, sleep=sleeps, rng=random.Random(7)
     )
 
 
@@ -238,7 +237,7 @@ def test_sends_are_paced(runtime: TeamsRuntime, sessions: sessionmaker[Session],
     sleeps, now = Sleeps(), iter([100.0, 100.0, 100.2, 100.2])
     paced = TeamsSender(
         runtime.adapter,
-        TeamsAccounts(sessions),
+        sql_accounts(sessions),
         app_id="",
         policy=RetryPolicy(min_interval=1.0),
         sleep=sleeps,

@@ -12,13 +12,25 @@ from microsoft_agents.testing import TestAdapter, TestFlow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.directory_desk import DirectoryDesk
 from bot.teams import profile
 from bot.teams.app import TeamsRuntime
-from bot.teams.profile import ProfileForm, form_from_value, load_profile, validate
+from bot.teams.profile import ProfileForm, form_from_value, validate
 from models.directory import Organization, Person, PlatformAccount
 from models.repositories import DirectoryRepository
 from tests.unit.teams.cards import assert_valid_card, cards_in, texts_of
 from tests.unit.teams.support import FakeCore, load_sample
+
+
+def load_profile(sessions: sessionmaker[Session], team: str, user: str) -> ProfileForm:
+    """The form as the adapters load it (``container.directory``)."""
+    return DirectoryDesk(sessions).load_profile("teams", team, user)
+
+
+def save_profile(sessions: sessionmaker[Session], team: str, user: str, form: ProfileForm, *,
+                 display_name: str | None = None) -> str:
+    return DirectoryDesk(sessions).save_profile("teams", team, user, form, display_name=display_name)
+
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 JANE = "df486eae-88fd-42a5-b45e-c581588186db"

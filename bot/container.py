@@ -1,0 +1,49 @@
+"""Everything built once per process, as typed fields: ``bootstrap()`` fills it, entry points pass it on.
+
+Adapters read the use cases they need from here (``container.ask``, ``container.intros``,
+``container.accounts``...); nothing is looked up by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.core.accounts import AccountService
+from bot.core.ask import AskService
+from bot.core.catalog import Catalog
+from bot.core.digest_service import DigestService
+from bot.core.directory_desk import DirectoryDesk
+from bot.core.event_ledger import EventLedger
+from bot.core.home import MemberHome
+from bot.core.intros import IntroService
+from bot.core.privacy import PrivacyService
+from bot.core.vector_search import VectorSearch
+from bot.dashboard.service import DashboardService
+from bot.platforms import Platform
+from matching.embeddings import Embedder
+from models.stores import Stores
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    stores: Stores  # units of work and the OAuth stores some platforms keep in our database
+    embedder: Embedder
+    vector_search: VectorSearch  # owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
+    catalog: Catalog  # the search index; ``catalog.start_warm_up()`` when the app starts
+    intros: IntroService  # double opt-in introductions, staff suggestions, follow-ups
+    ask: AskService  # ``ask.ask(IncomingMessage)`` and ``ask.act(ActionRequest)`` -> ``Reply``
+    privacy: PrivacyService  # members' data download, forget requests, profile visibility (audited)
+    dashboard: DashboardService  # the staff dashboard's figures, charts and links
+    digest: DigestService  # weekly digests, dry run, preview, members' preferences
+    accounts: AccountService  # chat accounts: references, staff flags, uninstalls
+    directory: DirectoryDesk  # a member's own profile form, staff counts
+    home: MemberHome  # a member's home sections and their buttons
+    events: EventLedger  # de-duplication of retried platform events
+    platforms: dict[str, Platform] = field(default_factory=dict)  # the enabled ones, by account platform name

@@ -1,0 +1,53 @@
+"""What the introductions sub-modules (staff desk, preferences, jobs, outcomes, suggestions) need from the
+service, as a protocol: they depend on this module, never on ``bot.core.intros``, so the package has no
+import cycle and each part can be tested against a small stand-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.core import intro_messages as msg
+from bot.core import intro_texts as t
+from bot.core.catalog import Catalog
+from bot.core.errors import UserFacingError
+from bot.core.intro_delivery import Address, Delivery
+from bot.core.intro_people import Side
+from bot.core.messages import Suggestion
+from models.directory import PlatformAccount
+from models.intros import Introduction
+
+
+def intro_id(ref: str) -> int:
+    """The introduction id in a button's ``intro:<id>`` ref; a crafted ref is refused kindly."""
+    kind, _, raw = ref.partition(":")
+    if kind != "intro" or not raw.isdigit():
+        raise UserFacingError(t.UNKNOWN_INTRO)
+    return int(raw)
+
+
+class IntroCore(Protocol):
+    """The introductions service as its parts see it."""
+
+    sessions: sessionmaker[Session]
+    catalog: Catalog
+    settings: Settings
+    delivery: Delivery
+
+    def now(self) -> datetime: ...
+
+    def sides(self, s: Session, intro: Introduction) -> tuple[Side, Side, Address | None, Address | None]: ...
+
+    def ask_message(self, s: Session, intro: Introduction, side: str, a: Side, b: Side, *,
+                    reminder: bool = False) -> msg.IntroMessage: ...
+
+    def send_asks(self, introduction_id: int, *, reminder_sides: tuple[str, ...] = ()) -> bool: ...
+
+    def tell(self, person_id: int | None, account_id: int | None, message: msg.IntroMessage) -> bool: ...
+
+    def pending_for(self, session: Session, account: PlatformAccount, now: datetime) -> Sequence[Suggestion]: ...
