@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import profile_form
+from bot.core import profile_form, texts
 from bot.core.profile_form import ProfileForm
 from models.directory import PROVINCES, Course, FundingStream, Need, Organization, Person
 from models.repositories import DirectoryRepository
@@ -28,6 +28,12 @@ class DirectoryStats:
     funding: int
     needs: int  # open needs, staff-only ones included
     version: int
+
+    def text(self) -> str:
+        """The one line staff see for ``stats`` on every platform."""
+        return texts.DIRECTORY_STATS.format(organizations=self.organizations, people=self.people,
+                                            courses=self.courses, funding=self.funding, needs=self.needs,
+                                            version=self.version)
 
 
 class DirectoryDesk:

@@ -28,6 +28,11 @@ HELP = (
     'Type "saved" to see what you saved, "more like <ref>" to explore around an item.'
 )
 
+DIRECTORY_STATS = (
+    "Directory: {organizations} organizations, {people} people, {courses} courses, {funding} funding streams, "
+    "{needs} open needs. Directory version {version}."
+)
+
 EMPTY_QUESTION = (
     "I did not get a question. Tell me what you need in a sentence, for example "
     '"we need help automating TIG welding of aluminium battery trays". Type "help" for more.'

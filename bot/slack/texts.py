@@ -12,10 +12,6 @@ BUTTON_EXPIRED = "That button no longer works. Ask again for fresh matches."
 PROFILE_SAVED = "Your profile is saved. New questions will match on it from now on."
 PROFILE_NEEDS_CHANNEL = "Open the bot's Home tab or use /match profile to edit your profile."
 SHORTCUT_EMPTY = "That message has no text I can match on."
-STATS = (
-    "Directory: {organizations} organizations, {people} people, {courses} courses, {funding} funding streams, "
-    "{needs} open needs. Directory version {version}."
-)
 
 # App Home
 HOME_TITLE = "clustermatch"

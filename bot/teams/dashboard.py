@@ -45,10 +45,11 @@ def with_images(content: dict[str, Any], charts: Sequence[Any], url_for: Callabl
     return {**content, "body": body}
 
 
-def stats_card(dashboard: Any, weeks: int) -> dict[str, Any]:
+def stats_card(dashboard: Any, weeks: int, directory: str = "") -> dict[str, Any]:
+    """The funnel's figures and charts, under the directory's counts (``DirectoryStats.text``) when given."""
     charts = dashboard.chat_charts(weeks)
     funnel_chart = next(c for c in charts if c.name == "funnel")
-    body = [heading(STATS_TITLE.format(weeks=weeks))]
+    body = [heading(STATS_TITLE.format(weeks=weeks))] + ([literal(directory, spacing="small")] if directory else [])
     body += [literal(f"{label}: {count:,}", spacing="none") for label, count in funnel_chart.data["stages"]]
     return with_images(card(body, fallback_text=funnel_chart.alt), charts, dashboard.auth.image_url)
 
@@ -61,7 +62,7 @@ def run(core: Container, tenant: str, user: str, word: str) -> Reply | Activity:
     if not dashboard.is_staff("teams", tenant, user):
         return Reply(text=STAFF_ONLY)
     if word == "stats":
-        content = stats_card(dashboard, CHAT_WEEKS)
+        content = stats_card(dashboard, CHAT_WEEKS, core.directory.stats().text())
         return card_activity(content, summary=str(content.get("fallbackText", "")))
     settings = core.settings
     return Reply(text=LINK_TEXT.format(minutes=settings.dashboard_link_minutes,

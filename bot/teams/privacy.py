@@ -19,6 +19,7 @@ from microsoft_agents.hosting.core.app._routes import RouteRank
 from bot.container import Container
 from bot.core import privacy_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.home import PRIVACY_DOWNLOAD, PRIVACY_FORGET, PRIVACY_VISIBILITY
 from bot.core.privacy import PrivacyService
 from bot.teams import translate
 from bot.teams.accounts import PERSONAL
@@ -30,6 +31,8 @@ COMMAND = re.compile(
     r"^\s*(?P<word>my\s*data|download\s+my\s+data|forget\s+me|visibility)(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE
 )
 FORGET_CONFIRM, FORGET_CANCEL = "privacy_forget_confirm", "privacy_forget_cancel"
+#: The home card's privacy buttons (``bot.core.home``), as the command words they stand for.
+HOME_BUTTONS = {PRIVACY_DOWNLOAD: "my data", PRIVACY_FORGET: "forget me", PRIVACY_VISIBILITY: "visibility"}
 PRIVATE_ONLY = "For your privacy, I only handle your data in our 1:1 chat: send me the same message there."
 CHUNK = 18_000  # characters of JSON per message (Teams messages stay under ~28 KB)
 MAX_CHUNKS = 5
@@ -42,7 +45,7 @@ def wanted(context: TurnContext) -> bool:
         return False
     value = translate.submitted_value(activity)
     if value is not None:
-        return value.get("action") in (FORGET_CONFIRM, FORGET_CANCEL)
+        return value.get("action") in (FORGET_CONFIRM, FORGET_CANCEL, *HOME_BUTTONS)
     return bool(activity.text and COMMAND.match(translate.to_incoming(activity).text))
 
 
@@ -82,16 +85,19 @@ def register(agent: AgentApplication[TurnState], container: Container) -> None:
         tenant, user = translate.tenant_of(data), translate.user_id_of(data)
         privacy = container.privacy
         value = translate.submitted_value(context.activity)
-        if value is not None:
+        if value is not None and value.get("action") in HOME_BUTTONS:
+            word, arg = HOME_BUTTONS[value["action"]], str(value.get("value") or "")
+        elif value is not None:
             if value.get("action") == FORGET_CONFIRM:
                 text = await asyncio.to_thread(privacy.forget_for, translate.PLATFORM, tenant, user)
             else:
                 text = t.FORGET_CANCELLED
             await context.send_activity(text_activity(text))
             return
-        match = COMMAND.match(translate.to_incoming(context.activity).text)
-        assert match is not None  # the selector matched it
-        word, arg = match.group("word").lower(), match.group("arg") or ""
+        else:
+            match = COMMAND.match(translate.to_incoming(context.activity).text)
+            assert match is not None  # the selector matched it
+            word, arg = match.group("word").lower(), match.group("arg") or ""
         if word.startswith("forget"):
             text, records = await asyncio.to_thread(privacy.forget_prompt_for, translate.PLATFORM, tenant, user)
             await context.send_activity(card_activity(forget_card(text), summary=text) if records

@@ -29,9 +29,7 @@ PROFILE = "profile"
 
 def staff_stats(services: SlackServices) -> str:
     """Directory counts, for staff checking an import landed."""
-    stats = services.container.directory.stats()
-    return texts.STATS.format(organizations=stats.organizations, people=stats.people, courses=stats.courses,
-                              funding=stats.funding, needs=stats.needs, version=stats.version)
+    return services.container.directory.stats().text()
 
 
 #: ``/match <word>`` commands only staff may run: word -> function(services) -> plain text.
