@@ -41,7 +41,7 @@ from models.intros import ACCEPTED, DECLINED, Introduction, IntroOutcome, IntroP
 from tests.unit.intros.conftest import seed
 from tests.unit.teams.cards import cards_in, submit_actions, texts_of
 from tests.unit.teams.fake_connector import FakeConnector
-from tests.unit.teams.support import BOT_APP_ID, anonymous_connections, load_sample, teams_container
+from tests.unit.teams.support import BOT_APP_ID, load_sample, teams_container, token_connections
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 AAD = {"U-MARC": "aad-marc", "U-CARLA": "aad-carla", "U-ANA": "aad-ana", "U-QUINN": "aad-quinn",
@@ -190,10 +190,13 @@ def teams(sessions: sessionmaker[Session]) -> Iterator[Teams]:
                        "channelId": "msteams", "serviceUrl": connector.url}
                 s.execute(update(PlatformAccount).where(PlatformAccount.user_id == slack_id).values(
                     platform="teams", user_id=aad, conversation_ref=ref))
-        container = teams_container(sessions, Settings(teams_anonymous=True, dashboard_secret="k",
-                                                       public_url="https://cluster.example"))
+        # a registered bot whose tokens come from a static provider (the SDK opens group chats only with one);
+        # TEAMS_ANONYMOUS only turns off the check that service URLs are Microsoft's
+        settings = Settings(teams_anonymous=True, teams_app_id=BOT_APP_ID, dashboard_secret="k",
+                            public_url="https://cluster.example")
+        container = teams_container(sessions, settings)
         container.catalog.warm_up()
-        runtime = build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
+        runtime = build_teams(container, connections=token_connections(), policy=RetryPolicy(min_interval=0))
         container.platforms["teams"] = TeamsPlatform(container, runtime=runtime)
         yield Teams(runtime, connector, sessions, container)
 
@@ -514,3 +517,29 @@ def test_the_slack_list_reads_patterns() -> None:
 @pytest.mark.parametrize("entry_point", sorted(PARITY))
 def test_teams_does_what_slack_does(entry_point: str, teams: Teams) -> None:
     PARITY[entry_point](teams)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_when_teams_refuses_a_group_chat_both_get_the_introduction_in_their_1to1_chat(teams: Teams) -> None:
+    ref = teams.request_intro()
+    before = len(teams.connector.calls)
+    teams.connector.fail(403, "Forbidden")  # the next call: opening the group chat
+    teams.press(CARLA, {"action": t.INTRO_ACCEPT, "ref": ref})
+    calls = teams.connector.calls[before:]
+    assert calls[0].status == 403 and calls[0].body.get("isGroup") is True
+    for user in (MARC, CARLA):
+        [intro] = [c for c in teams.to(user) if c in calls]
+        assert intro.card is not None and any(t.TEAMS_NO_GROUP in x for x in texts_of(intro.card))
+    with teams.sessions() as s:
+        assert s.scalars(select(Introduction.group_ref)).one() == "teams:1:1"
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_an_opened_group_chat_gets_the_introduction_and_is_remembered(teams: Teams) -> None:
+    teams.accepted_intro()
+    [opened] = [c for c in teams.connector.calls if c.body.get("isGroup")]
+    conversation = f"a:opened-{teams.connector.calls.index(opened)}"
+    [posted] = [c for c in teams.connector.messages if c.path.startswith(f"/v3/conversations/{conversation}/")]
+    assert posted.card is not None and t.TEAMS_NO_GROUP not in texts_of(posted.card)
+    with teams.sessions() as s:
+        assert s.scalars(select(Introduction.group_ref)).one() == f"teams:group:{conversation}"
