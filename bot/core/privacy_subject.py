@@ -8,6 +8,7 @@ staff link them to a profile, and those questions are keyed by account alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -17,7 +18,8 @@ from models.directory import Course, Need, Organization, Person, PlatformAccount
 from models.privacy import strictest
 from models.repositories import parse_ref
 
-PLATFORMS = ("slack", "teams", "terminal")
+#: A chat platform's name as stored on accounts ("slack", "teams", "terminal", or any platform PLATFORMS adds).
+PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 Triple = tuple[str, str, str]  # (platform, workspace_id, user_id)
 
 
@@ -31,12 +33,13 @@ def parse_subject(raw: str) -> tuple[str, str] | Triple:
     prefix, _, rest = raw.partition(":")
     if prefix == "person" and rest:
         return ("person", rest)
-    if prefix in PLATFORMS:
+    if prefix != "person" and PLATFORM_NAME.match(prefix):
         workspace, _, user = rest.partition(":")
         if workspace and user:
             return (prefix, workspace, user)
     raise ValueError(
-        f"not a member id: {raw!r} (expected person:<external_id>, slack:<team>:<user> or teams:<tenant>:<user>)"
+        f"not a member id: {raw!r} (expected person:<external_id> or <platform>:<workspace>:<user>, e.g. "
+        "slack:<team>:<user>, teams:<tenant>:<user>)"
     )
 
 
