@@ -21,10 +21,12 @@ from bot.core.ann_pool import AnnPool
 from bot.core.ask import AskService
 from bot.core.catalog import Catalog
 from bot.core.digest_service import DigestService
+from bot.core.digest_types import DigestConfig
 from bot.core.digest_vectors import QueryVectorCache
 from bot.core.directory_desk import DirectoryDesk
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
+from bot.core.intro_base import IntroConfig
 from bot.core.intro_delivery import Messenger, StaffBoard
 from bot.core.intros import IntroService
 from bot.core.privacy import PrivacyService
@@ -40,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 PlatformFactory = Callable[[Container], Platform | None]
 
-__all__ = ["Container", "bootstrap", "load_platforms"]
+__all__ = ["Container", "bootstrap", "digest_config", "intro_config", "load_platforms"]
 
 
 def limit_blas_threads(settings: Settings) -> None:
@@ -76,7 +78,7 @@ def bootstrap(
     if query_vector_cache:
         embedder = QueryVectorCache(embedder, sessions)
     stores = Stores(engine, sessions)
-    vectors = build_vector_search(settings, engine)
+    vectors = build_vector_search(settings.vector_backend, engine)
     ann = AnnPool(vectors, sessions) if vectors.backend == "pgvector" else None
     ranker = load_configured_ranker(settings.ranker, settings.ranker_path)
     catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker))
@@ -89,11 +91,11 @@ def bootstrap(
     def staff_boards() -> list[StaffBoard]:
         return [b for p in platforms.values() if (b := p.staff_board()) is not None]
 
-    intros = IntroService(sessions=sessions, catalog=catalog, settings=settings, messengers=messenger,
+    intros = IntroService(sessions=sessions, catalog=catalog, config=intro_config(settings), messengers=messenger,
                           staff_boards=staff_boards)
     privacy = PrivacyService(sessions=sessions, vector_delete=vectors.delete if vectors.backend == "exact" else None)
     dashboard = DashboardService(settings=settings, sessions=sessions, catalog=catalog, embedder=embedder)
-    digest = DigestService(sessions=sessions, catalog=catalog, settings=settings, intros=intros,
+    digest = DigestService(sessions=sessions, catalog=catalog, config=digest_config(settings), intros=intros,
                            charts=dashboard.chat_charts)
     container = Container(
         settings=settings, engine=engine, sessions=sessions, stores=stores, embedder=embedder, vector_search=vectors,
@@ -105,6 +107,22 @@ def bootstrap(
     )
     platforms.update(load_platforms(container))
     return container
+
+
+def digest_config(settings: Settings) -> DigestConfig:
+    """The digest feature's share of the settings."""
+    return DigestConfig(
+        day=settings.digest_day, hour=settings.digest_hour, timezone=settings.digest_timezone,
+        default_on=settings.digest_default_on, funding_weeks=settings.digest_funding_weeks,
+        per_minute=settings.digest_per_minute, max_items=settings.digest_max_items,
+        staff_users=frozenset(u.strip() for u in settings.slack_staff_users.split(",") if u.strip()),
+    )
+
+
+def intro_config(settings: Settings) -> IntroConfig:
+    """The introductions feature's share of the settings."""
+    return IntroConfig(requires_staff_approval=settings.intro_requires_staff_approval,
+                       expiry_days=settings.intro_expiry_days, capacity_per_period=settings.intro_capacity_per_period)
 
 
 def load_platforms(container: Container) -> dict[str, Platform]:

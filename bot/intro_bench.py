@@ -22,8 +22,8 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.catalog import Catalog
+from bot.core.intro_base import IntroConfig
 from bot.core.intro_suggest import suggest
 from bot.core.intros import IntroService
 from bot.demo import DEMO_DIR
@@ -81,7 +81,7 @@ def bench_suggest(n: int, *, capacity: int = 2, threshold: float = 0.0,
         started = time.perf_counter()
         catalog.refresh(force=True)
         indexed = time.perf_counter() - started
-        service = IntroService(sessions=sessions, catalog=catalog, settings=Settings(), messengers=lambda _: None)
+        service = IntroService(sessions=sessions, catalog=catalog, config=IntroConfig(), messengers=lambda _: None)
         progress("Suggesting introductions...")
         started, cpu = time.perf_counter(), time.process_time()
         run = suggest(service, capacity=capacity, threshold=threshold, created_by="bench")

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bot.config import Settings  # noqa: E402
 from bot.core.catalog import Catalog  # noqa: E402
 from bot.core.digest import DigestComposer  # noqa: E402
 from bot.core.digest_members import load_members  # noqa: E402
+from bot.core.digest_types import DigestConfig
 from bot.core.digest_vectors import QueryVectorCache  # noqa: E402
 from bot.core.importer import import_files  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
@@ -121,7 +121,7 @@ def precompute_vectors(sessions: object, catalog: Catalog, cache: QueryVectorCac
     with sessions.begin() as s:  # type: ignore[attr-defined]
         accounts = list(s.scalars(select(PlatformAccount).where(PlatformAccount.workspace_id == "TBENCH")))
         members = load_members(s, accounts, now)
-    composer = DigestComposer(catalog=catalog, settings=Settings())
+    composer = DigestComposer(catalog=catalog, config=DigestConfig())
     texts = dict.fromkeys(composer.encoded_texts(members.values()))
     texts.pop("", None)
     # Open needs and directory profiles' offers are few (a few hundred): their real vectors.
@@ -179,7 +179,7 @@ def run(members: int, batch: int, embedder_name: str, workers: int = 1, seed: in
         setup_s = time.perf_counter() - t0
         distinct = precompute_vectors(sessions, catalog, cache, embedder, rng)
         cache.inner = _Refuse(embedder)  # type: ignore[assignment]  # any encode now would be a bug in the bench
-        composer = DigestComposer(catalog=catalog, settings=Settings(digest_max_items=6))
+        composer = DigestComposer(catalog=catalog, config=DigestConfig(max_items=6))
         now = datetime.now(UTC)
         with sessions() as s:  # type: ignore[operator]
             accounts = list(s.scalars(select(PlatformAccount).where(PlatformAccount.workspace_id == "TBENCH")

@@ -21,14 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
-from bot.config import Settings
 from bot.core import digest_texts as t
 from bot.core.catalog import Catalog
 from bot.core.clock import iso_week_key
 from bot.core.digest_members import Freshness, Member, load_freshness, load_members
 from bot.core.digest_schedule import zone
 from bot.core.digest_staff import compose_staff
-from bot.core.digest_types import MEMBER, STAFF, ChartSource, Digest, IntroductionsDigestSource
+from bot.core.digest_types import MEMBER, STAFF, ChartSource, Digest, DigestConfig, IntroductionsDigestSource
 from bot.core.intents import DEFAULT_KINDS
 from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Section, Suggestion
 from models.digest import DigestDelivery
@@ -88,10 +87,10 @@ def select_diverse(candidates: Sequence[Suggestion], k: int) -> list[Suggestion]
 class DigestComposer:
     """Builds member and staff digests; ``compose_rows`` is the delivery runner's ``compose``."""
 
-    def __init__(self, *, catalog: Catalog, settings: Settings, intros: IntroductionsDigestSource | None = None,
+    def __init__(self, *, catalog: Catalog, config: DigestConfig, intros: IntroductionsDigestSource | None = None,
                  charts: ChartSource | None = None) -> None:
         self.catalog = catalog
-        self.settings = settings
+        self.config = config
         self._intros = intros  # introductions waiting for a member lead their digest; staff get the week's figures
         self._charts = charts
         self._freshness: Freshness | None = None
@@ -113,7 +112,7 @@ class DigestComposer:
         for row in rows:
             if row.kind == STAFF:
                 if staff is None:
-                    staff = compose_staff(session, now, self.settings, self.intros(), self.staff_charts())
+                    staff = compose_staff(session, now, self.config, self.intros(), self.staff_charts())
                 out[row.id] = staff
             else:
                 out[row.id] = members.get(row.account_id or -1)
@@ -158,7 +157,7 @@ class DigestComposer:
     def rank(self, member: Member, fresh: Freshness, now: datetime) -> list[Suggestion]:
         """The member's items: the engine's ranking over eligible candidates, then the diversity rule."""
         today = now.date()
-        horizon = today + timedelta(weeks=self.settings.digest_funding_weeks)
+        horizon = today + timedelta(weeks=self.config.funding_weeks)
         excluded = set(member.dismissed) | member.recent
         for ref, at in fresh.updated.items():
             prefix = ref.split(":", 1)[0]
@@ -176,7 +175,7 @@ class DigestComposer:
             mine = [*helpers.get(member.asker_ref, ()), *(helpers.get(own.org_ref, ()) if own and own.org_ref else ())]
             mine.sort(key=lambda s: -s.score)
             found = _interleave(found, [s for s in mine if s.ref not in excluded][:2])
-        chosen = select_diverse(found, self.settings.digest_max_items)
+        chosen = select_diverse(found, self.config.max_items)
         return [_for_digest(s, fresh, today) for s in chosen]
 
     def need_matches(self, fresh: Freshness) -> dict[str, list[Suggestion]]:

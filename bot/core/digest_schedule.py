@@ -20,10 +20,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.core import digest_texts as t
 from bot.core.clock import iso_week_key, start_of_iso_week
-from bot.core.digest_types import MEMBER, STAFF
+from bot.core.digest_types import MEMBER, STAFF, DigestConfig
 from bot.core.errors import UserFacingError
 from models.digest import WEEKDAYS, DigestDelivery, DigestPreference
 from models.directory import PlatformAccount
@@ -69,21 +68,21 @@ def zone(name: str | None, default: str = "UTC") -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def schedule_for(account: PlatformAccount, pref: DigestPreference | None, settings: Settings) -> Schedule:
-    tz_name = account.timezone or settings.digest_timezone
-    tz = zone(tz_name, settings.digest_timezone)
-    enabled = settings.digest_default_on if pref is None or pref.enabled is None else pref.enabled
+def schedule_for(account: PlatformAccount, pref: DigestPreference | None, config: DigestConfig) -> Schedule:
+    tz_name = account.timezone or config.timezone
+    tz = zone(tz_name, config.timezone)
+    enabled = config.default_on if pref is None or pref.enabled is None else pref.enabled
     return Schedule(
         enabled=bool(enabled),
-        day=(pref.day if pref and pref.day in WEEKDAYS else None) or settings.digest_day,
-        hour=pref.hour if pref and pref.hour is not None and 0 <= pref.hour <= 23 else settings.digest_hour,
+        day=(pref.day if pref and pref.day in WEEKDAYS else None) or config.day,
+        hour=pref.hour if pref and pref.hour is not None and 0 <= pref.hour <= 23 else config.hour,
         timezone=tz.key,
         explicit_off=pref is not None and pref.enabled is False,
     )
 
 
-def staff_user_ids(settings: Settings) -> set[str]:
-    return {u.strip() for u in settings.slack_staff_users.split(",") if u.strip()}
+def staff_user_ids(config: DigestConfig) -> set[str]:
+    return set(config.staff_users)
 
 
 @dataclass(frozen=True)
@@ -94,9 +93,9 @@ class DueRecipient:
     due_at: datetime  # UTC
 
 
-def due_recipients(session: Session, now: datetime, settings: Settings) -> list[DueRecipient]:
+def due_recipients(session: Session, now: datetime, config: DigestConfig) -> list[DueRecipient]:
     """Recipients whose digest time has come this week (in their zone), whether or not already planned."""
-    staff_ids = staff_user_ids(settings)
+    staff_ids = staff_user_ids(config)
     rows = session.execute(
         select(PlatformAccount, DigestPreference)
         .outerjoin(DigestPreference, DigestPreference.account_id == PlatformAccount.id)
@@ -105,7 +104,7 @@ def due_recipients(session: Session, now: datetime, settings: Settings) -> list[
     ).all()
     due: list[DueRecipient] = []
     for account, pref in rows:
-        schedule = schedule_for(account, pref, settings)
+        schedule = schedule_for(account, pref, config)
         slot = schedule.slot(now)
         if not (slot <= now <= slot + CATCH_UP):
             continue
@@ -118,9 +117,9 @@ def due_recipients(session: Session, now: datetime, settings: Settings) -> list[
     return due
 
 
-def plan(session: Session, now: datetime, settings: Settings) -> int:
+def plan(session: Session, now: datetime, config: DigestConfig) -> int:
     """Insert this week's ledger rows for every due recipient; returns how many were new."""
-    due = due_recipients(session, now, settings)
+    due = due_recipients(session, now, config)
     if not due:
         return 0
     values = [
@@ -213,27 +212,27 @@ def parse_hour(value: str) -> int:
     return int(raw)
 
 
-def status_text(session: Session, account: PlatformAccount, settings: Settings) -> str:
-    schedule = schedule_for(account, preference(session, account), settings)
+def status_text(session: Session, account: PlatformAccount, config: DigestConfig) -> str:
+    schedule = schedule_for(account, preference(session, account), config)
     return t.STATUS_ON.format(**schedule.describe()) if schedule.enabled else t.STATUS_OFF
 
 
-def apply_command(session: Session, account: PlatformAccount, args: str, settings: Settings) -> str:
+def apply_command(session: Session, account: PlatformAccount, args: str, config: DigestConfig) -> str:
     """``/match digest [on|off|day <mon..sun>|hour <0-23>]``: change and confirm, or show the status."""
     words = args.strip().split()
     if not words or words[0].lower() in ("status", "show"):
-        return status_text(session, account, settings)
+        return status_text(session, account, config)
     verb = words[0].lower()
     if verb in ("on", "off") and len(words) == 1:
         set_preference(session, account, enabled=verb == "on")
-        schedule = schedule_for(account, preference(session, account), settings)
+        schedule = schedule_for(account, preference(session, account), config)
         return t.TURNED_ON.format(**schedule.describe()) if verb == "on" else t.TURNED_OFF
     if verb in ("day", "hour") and len(words) == 2:
         if verb == "day":
             set_preference(session, account, day=words[1])
         else:
             set_preference(session, account, hour=parse_hour(words[1]))
-        schedule = schedule_for(account, preference(session, account), settings)
+        schedule = schedule_for(account, preference(session, account), config)
         text = (t.DAY_SET if verb == "day" else t.HOUR_SET).format(**schedule.describe())
         return text if schedule.enabled else f"{text} {t.STATUS_OFF}"
     raise UserFacingError(t.USAGE)

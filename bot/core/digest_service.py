@@ -15,14 +15,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core import digest_schedule as schedule
 from bot.core.catalog import Catalog
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery import DeliveryRunner, RunReport, Sender
 from bot.core.digest import DigestComposer
 from bot.core.digest_staff import compose_staff
-from bot.core.digest_types import MEMBER, ChartSource, Digest, IntroductionsDigestSource, Recipient
+from bot.core.digest_types import MEMBER, ChartSource, Digest, DigestConfig, IntroductionsDigestSource, Recipient
 from bot.core.errors import UserFacingError
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount
@@ -46,22 +45,22 @@ class DigestService:
         *,
         sessions: sessionmaker[Session],
         catalog: Catalog,
-        settings: Settings,
+        config: DigestConfig,
         intros: IntroductionsDigestSource | None = None,
         charts: ChartSource | None = None,
     ) -> None:
         self.sessions = sessions
-        self.settings = settings
-        self.composer = DigestComposer(catalog=catalog, settings=settings, intros=intros, charts=charts)
+        self.config = config
+        self.composer = DigestComposer(catalog=catalog, config=config, intros=intros, charts=charts)
 
     # -- the weekly job --------------------------------------------------------------------------------
     def run(self, senders: Mapping[str, Sender], *, clock: Clock | None = None, owner: str | None = None) -> RunReport:
         """Plan whoever is due now, then deliver every claimable digest, exactly once each."""
         clock = clock or SystemClock()
         with self.sessions.begin() as session:
-            planned = schedule.plan(session, clock.now(), self.settings)
+            planned = schedule.plan(session, clock.now(), self.config)
         runner = DeliveryRunner(self.sessions, senders, self.composer.compose_rows, clock=clock,
-                                per_minute=self.settings.digest_per_minute, owner=owner)
+                                per_minute=self.config.per_minute, owner=owner)
         report = runner.run()
         report.planned = planned
         logger.info("digest run: %s", report.as_dict())
@@ -71,7 +70,7 @@ class DigestService:
         """What a run at ``now`` would send, and to whom; writes nothing."""
         out: list[Planned] = []
         with self.sessions() as session:
-            due = schedule.due_recipients(session, now, self.settings)
+            due = schedule.due_recipients(session, now, self.config)
             done = {tuple(row) for row in session.execute(
                 select(DigestDelivery.kind, DigestDelivery.account_id, DigestDelivery.iso_week)
                 .where(DigestDelivery.state != "pending")
@@ -88,7 +87,7 @@ class DigestService:
                 if d.kind == MEMBER:
                     digest = members.get(d.account_id)
                 else:
-                    staff = staff or compose_staff(session, now, self.settings, self.composer.intros(),
+                    staff = staff or compose_staff(session, now, self.config, self.composer.intros(),
                                                    self.composer.staff_charts())
                     digest = staff
                 out.append(Planned(d.kind, Recipient.from_account(accounts[d.account_id]), d.iso_week, digest))
@@ -102,7 +101,7 @@ class DigestService:
             if kind == MEMBER:
                 digest = self.composer.compose_members(session, [account], now).get(account.id)
             else:
-                digest = compose_staff(session, now, self.settings, self.composer.intros(),
+                digest = compose_staff(session, now, self.config, self.composer.intros(),
                                        self.composer.staff_charts())
             recipient = Recipient.from_account(account)
             session.rollback()
@@ -130,14 +129,14 @@ class DigestService:
         """``/match digest ...``: the confirmation or status to show the member (``UserFacingError`` on misuse)."""
         with self.sessions.begin() as session:
             account = schedule.get_or_create_account(session, platform, workspace_id, user_id, timezone=timezone)
-            return schedule.apply_command(session, account, args, self.settings)
+            return schedule.apply_command(session, account, args, self.config)
 
     def settings_for(self, platform: str, workspace_id: str, user_id: str, *, timezone: str | None = None
                      ) -> schedule.Schedule:
         """The member's effective choices (for the App Home section)."""
         with self.sessions.begin() as session:
             account = schedule.get_or_create_account(session, platform, workspace_id, user_id, timezone=timezone)
-            return schedule.schedule_for(account, schedule.preference(session, account), self.settings)
+            return schedule.schedule_for(account, schedule.preference(session, account), self.config)
 
     def update(self, platform: str, workspace_id: str, user_id: str, *, enabled: bool | None = None,
                day: str | None = None, hour: int | None = None, timezone: str | None = None) -> schedule.Schedule:
@@ -145,4 +144,4 @@ class DigestService:
         with self.sessions.begin() as session:
             account = schedule.get_or_create_account(session, platform, workspace_id, user_id, timezone=timezone)
             schedule.set_preference(session, account, enabled=enabled, day=day, hour=hour)
-            return schedule.schedule_for(account, schedule.preference(session, account), self.settings)
+            return schedule.schedule_for(account, schedule.preference(session, account), self.config)

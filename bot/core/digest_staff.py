@@ -13,11 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.core import digest_texts as t
 from bot.core.clock import iso_week_key
 from bot.core.digest_schedule import zone
-from bot.core.digest_types import STAFF, ChartSource, Digest, Fact, IntroductionsDigestSource
+from bot.core.digest_types import STAFF, ChartSource, Digest, DigestConfig, Fact, IntroductionsDigestSource
 from bot.core.messages import Section, Suggestion
 from models.activity import Question
 from models.digest import DigestDelivery
@@ -28,7 +27,7 @@ MAX_LISTED = 15
 
 
 def compose_staff(
-    session: Session, now: datetime, settings: Settings, intros: IntroductionsDigestSource | None,
+    session: Session, now: datetime, config: DigestConfig, intros: IntroductionsDigestSource | None,
     charts: ChartSource | None = None,
 ) -> Digest:
     """The staff digest; ``charts`` (the dashboard's ``chat_charts``) adds the funnel and gaps as images."""
@@ -58,7 +57,7 @@ def compose_staff(
         sections.append(Section(t.HEADING_NO_MATCH, tuple(no_match[:MAX_LISTED])))
     if unanswered:
         sections.append(Section(t.HEADING_UNANSWERED, tuple(unanswered[:MAX_LISTED])))
-    week = iso_week_key(now.astimezone(zone(settings.digest_timezone)))
+    week = iso_week_key(now.astimezone(zone(config.timezone)))
     images = tuple({"name": c.name, "title": c.title, "alt": c.alt, "data": c.data} for c in charts()) if charts else ()
     return Digest(kind=STAFF, iso_week=week, title=t.STAFF_TITLE, intro=t.STAFF_INTRO, sections=tuple(sections),
                   facts=facts, footer=t.STAFF_FOOTER, images=images)

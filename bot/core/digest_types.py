@@ -56,6 +56,20 @@ ChartSource = Callable[[], Sequence[Chart]]
 
 
 @dataclass(frozen=True)
+class DigestConfig:
+    """What digests read from the settings (``DIGEST_*``, staff user ids), built once in ``bootstrap``."""
+
+    day: str = "mon"  # the default day and hour, in the member's zone
+    hour: int = 9
+    timezone: str = "America/Toronto"  # for members whose zone the platform did not tell
+    default_on: bool = False  # members opt in unless this is set
+    funding_weeks: int = 6  # funding streams closing within this many weeks
+    per_minute: int = 60  # messages per minute per workspace
+    max_items: int = 6
+    staff_users: frozenset[str] = frozenset()  # user ids that get the staff digest (besides staff accounts)
+
+
+@dataclass(frozen=True)
 class Recipient:
     """Who a digest goes to, with what a platform needs to reach them."""
 

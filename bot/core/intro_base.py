@@ -6,12 +6,12 @@ import cycle and each part can be tested against a small stand-in.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core import intro_messages as msg
 from bot.core import intro_texts as t
 from bot.core.catalog import Catalog
@@ -31,12 +31,21 @@ def intro_id(ref: str) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class IntroConfig:
+    """What introductions read from the settings (``INTRO_*``), built once in ``bootstrap``."""
+
+    requires_staff_approval: bool = False  # every member request goes to staff first
+    expiry_days: int = 14  # a request nobody answered expires after this many days
+    capacity_per_period: int = 2  # staff suggestions per member per period
+
+
 class IntroCore(Protocol):
     """The introductions service as its parts see it."""
 
     sessions: sessionmaker[Session]
     catalog: Catalog
-    settings: Settings
+    config: IntroConfig
     delivery: Delivery
 
     def now(self) -> datetime: ...

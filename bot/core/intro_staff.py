@@ -114,7 +114,7 @@ class StaffDesk:
                 a_province=a_side.province, b_province=b_side.province, reason=sug.why_a, reason_back=sug.why_b,
                 shared_terms=[], score=sug.score, note=sug.note, created_by=actor, created_at=now,
                 decided_by=actor, decided_at=now,
-                expires_at=now + timedelta(days=self.service.settings.intro_expiry_days),
+                expires_at=now + timedelta(days=self.service.config.expiry_days),
             ))
             if new_id is None:
                 existing = repo.open_for_pair(sug.a_person_id, sug.b_person_id)

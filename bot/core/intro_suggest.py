@@ -188,7 +188,7 @@ def suggest(service: IntroCore, *, capacity: int | None = None, threshold: float
         raise ValueError(f"capacity must be at least 1, got {capacity}")
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
-    capacity = capacity or service.settings.intro_capacity_per_period
+    capacity = capacity or service.config.capacity_per_period
     now = now or service.now()
     snap = service.catalog.snapshot
     with service.sessions() as s:

@@ -15,14 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core import intro_evidence, texts
 from bot.core import intro_messages as msg
 from bot.core import intro_people as people
 from bot.core import intro_texts as t
 from bot.core.catalog import Catalog
 from bot.core.errors import UserFacingError
-from bot.core.intro_base import intro_id
+from bot.core.intro_base import IntroConfig, intro_id
 from bot.core.intro_delivery import Address, Delivery, MessengerLookup, StaffBoards
 from bot.core.intro_digest import DigestHooks
 from bot.core.intro_people import Side
@@ -44,7 +43,7 @@ class IntroService(DigestHooks):
 
     actions = t.ACTIONS
 
-    def __init__(self, *, sessions: sessionmaker[Session], catalog: Catalog, settings: Settings,
+    def __init__(self, *, sessions: sessionmaker[Session], catalog: Catalog, config: IntroConfig,
                  messengers: MessengerLookup, staff_boards: StaffBoards = lambda: (),
                  clock: Callable[[], datetime] | None = None) -> None:
         from bot.core.intro_prefs import Preferences
@@ -53,7 +52,7 @@ class IntroService(DigestHooks):
 
         self.sessions = sessions
         self.catalog = catalog
-        self.settings = settings
+        self.config = config
         self.delivery = Delivery(messengers, staff_boards)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.staff = StaffDesk(self)
@@ -91,7 +90,7 @@ class IntroService(DigestHooks):
             question_text = question.text if question is not None else None
         ev = intro_evidence.between(self.catalog, [a.person_ref, a.org_ref], [shown, b.person_ref, b.org_ref],
                                     question=question_text)
-        staff_first = self.settings.intro_requires_staff_approval
+        staff_first = self.config.requires_staff_approval
         with self.sessions.begin() as s:
             repo = IntroRepository(s)
             new_id = repo.create(dict(
@@ -102,7 +101,7 @@ class IntroService(DigestHooks):
                 b_province=b.province, reason=ev.reason, reason_back=ev.reason_back,
                 shared_terms=list(ev.shared_terms), score=ev.score, query_id=request.query_id,
                 created_by=people.actor(request.platform, request.workspace_id, request.user_id), created_at=now,
-                expires_at=now + timedelta(days=self.settings.intro_expiry_days),
+                expires_at=now + timedelta(days=self.config.expiry_days),
             ))
             if new_id is None:  # a double click or a retry got there first
                 existing = repo.open_for_pair(a.person_id, b.person_id)
@@ -110,7 +109,7 @@ class IntroService(DigestHooks):
                 return Reply(text=t.ALREADY_OPEN.format(title=title, date=f"{when:%Y-%m-%d}"), ephemeral=True)
             repo.log(people.actor(request.platform, request.workspace_id, request.user_id), "requested",
                      introduction_id=new_id, target=request.ref)
-        days = self.settings.intro_expiry_days
+        days = self.config.expiry_days
         if staff_first:
             self.staff.post_review(new_id)
             return Reply(text=t.ASKED_STAFF.format(title=title), ephemeral=True, meta={"introduction": str(new_id)})

@@ -22,7 +22,6 @@ import numpy as np
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from matching.ann import ExactOwnerIndex, OwnerMatch
 from models import vectors as pg
 from models.db import MIGRATION_LOCK_KEY
@@ -180,9 +179,10 @@ class PgVectorSearch:
         return len(owners)
 
 
-def build_vector_search(settings: Settings, engine: Engine) -> VectorSearch:
-    """The backend ``settings.vector_backend`` asks for, if this database can provide it; exact otherwise."""
-    if settings.vector_backend != "pgvector":
+def build_vector_search(backend: str, engine: Engine) -> VectorSearch:
+    """The backend ``VECTOR_BACKEND`` asks for ("exact" or "pgvector"), if this database can provide it; exact
+    otherwise."""
+    if backend != "pgvector":
         return ExactVectorSearch()
     if engine.dialect.name != "postgresql":
         logger.warning("VECTOR_BACKEND=pgvector needs PostgreSQL (DATABASE_URL is %s): using exact search",

@@ -118,7 +118,7 @@ def test_teams_commands_and_the_staff_digest_carry_charts(stack: SlackStack) -> 
     images = [b for b in card["body"] if b["type"] == "Image"]
     assert len(images) == 2 and all(i["altText"] and "/dashboard/img/" in i["url"] for i in images)
     with container.sessions() as s:
-        digest = compose_staff(s, datetime.now(UTC), container.settings, None, container.dashboard.chat_charts)
+        digest = compose_staff(s, datetime.now(UTC), container.digest.config, None, container.dashboard.chat_charts)
     assert [i["name"] for i in digest.images] == ["funnel", "gaps"]
     stored = Digest.from_payload(digest.to_payload())
     assert stored.images == digest.images

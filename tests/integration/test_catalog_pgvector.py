@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.ann_pool import AnnPool
 from bot.core.catalog import Catalog
 from bot.core.importer import import_files
@@ -56,7 +55,7 @@ def need_texts(limit: int = 40) -> list[str]:
 
 def test_pgvector_candidates_give_the_exact_answers(demo: sessionmaker[Session], pg_engine: Engine) -> None:
     embedder = HashingEmbedder(pgv.VECTOR_DIM)
-    search = build_vector_search(Settings(vector_backend="pgvector"), pg_engine)
+    search = build_vector_search("pgvector", pg_engine)
     assert isinstance(search, PgVectorSearch)
     ann = AnnPool(search, demo)
     approx = Catalog(demo, embedder, ann=ann)

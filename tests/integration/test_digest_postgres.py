@@ -17,7 +17,7 @@ from bot.commands.digest import ShiftedClock
 from bot.config import Settings
 from bot.core.delivery import DeliveryRunner
 from bot.core.digest_schedule import plan
-from bot.core.digest_types import Digest, Recipient
+from bot.core.digest_types import Digest, DigestConfig, Recipient
 from bot.slack.digest import SlackDigestSender
 from models.db import make_engine, session_factory
 from models.digest import DigestDelivery
@@ -28,7 +28,7 @@ from tests.unit.digest.fakes import SimpleComposer
 pytestmark = pytest.mark.postgres
 
 MEMBERS = 40
-SETTINGS = Settings(digest_default_on=True, digest_timezone="UTC", digest_day="mon", digest_hour=0)
+SETTINGS = DigestConfig(default_on=True, timezone="UTC", day="mon", hour=0)
 
 
 class SlowSender(SlackDigestSender):

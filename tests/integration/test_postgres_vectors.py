@@ -10,7 +10,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch, build_vector_search
 from matching.ann import recall_at_k
 from models import vectors as pgv
@@ -158,15 +157,15 @@ def test_writes_check_the_vector_shape(pg_engine: Engine) -> None:
 
 
 def test_backend_selection_on_postgresql(pg_engine: Engine) -> None:
-    assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), pg_engine), PgVectorSearch)
-    assert isinstance(build_vector_search(Settings(vector_backend="exact"), pg_engine), ExactVectorSearch)
+    assert isinstance(build_vector_search("pgvector", pg_engine), PgVectorSearch)
+    assert isinstance(build_vector_search("exact", pg_engine), ExactVectorSearch)
 
 
 def test_pgvector_backend_recreates_a_missing_table_like_the_migration(pg_engine: Engine) -> None:
     """pgvector installed after the migrations ran: selecting the backend creates the same table and index."""
     with pg_engine.begin() as conn:
         conn.execute(text(f"DROP TABLE {pgv.TABLE}, {pgv.TEXT_TABLE}"))
-    assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), pg_engine), PgVectorSearch)
+    assert isinstance(build_vector_search("pgvector", pg_engine), PgVectorSearch)
     with pg_engine.connect() as conn:
         rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:t)"),
                             {"t": [pgv.TABLE, pgv.TEXT_TABLE]})
@@ -197,7 +196,7 @@ def test_without_the_extension_migrations_succeed_and_search_stays_exact(
             assert conn.execute(text("SELECT to_regclass('organizations') IS NOT NULL")).scalar()
             heads = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
         assert "0020_text_vectors" in heads
-        assert isinstance(build_vector_search(Settings(vector_backend="pgvector"), app), ExactVectorSearch)
+        assert isinstance(build_vector_search("pgvector", app), ExactVectorSearch)
     finally:
         app.dispose()
         with admin.connect() as conn:

@@ -94,6 +94,12 @@ def test_adapters_never_import_sqlalchemy_or_models(graph: grimp.ImportGraph) ->
     assert database_imports(graph) == []
 
 
+def test_the_core_reads_narrow_configs_never_the_whole_settings(graph: grimp.ImportGraph) -> None:
+    core = [m for m in graph.modules if m.startswith("bot.core.")]
+    assert core
+    assert [m for m in core if "bot.config" in graph.find_modules_directly_imported_by(m)] == []
+
+
 def test_bot_has_no_import_cycle(graph: grimp.ImportGraph) -> None:
     edges = package_edges(graph, "bot")
     assert len(edges) > 100

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from bot.config import Settings
 from bot.core.vector_search import ExactVectorSearch, OwnerVectors, build_vector_search
 from matching.ann import ExactOwnerIndex, best_per_owner, recall_at_k
 
@@ -80,7 +79,7 @@ def test_exact_backend_sync_reports_changes() -> None:
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_pgvector_on_sqlite_falls_back_to_exact(engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        search = build_vector_search(Settings(vector_backend="pgvector"), engine)
+        search = build_vector_search("pgvector", engine)
     assert isinstance(search, ExactVectorSearch)
     assert "VECTOR_BACKEND=pgvector needs PostgreSQL" in caplog.text
-    assert isinstance(build_vector_search(Settings(), engine), ExactVectorSearch)
+    assert isinstance(build_vector_search("exact", engine), ExactVectorSearch)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import digest_config
 from bot.config import Settings
 from bot.core.catalog import Catalog
 from bot.core.digest import DigestComposer
@@ -96,9 +97,9 @@ def catalog(seeded: sessionmaker[Session]) -> Catalog:
 
 @pytest.fixture
 def composer(catalog: Catalog, settings: Settings) -> DigestComposer:
-    return DigestComposer(catalog=catalog, settings=settings)
+    return DigestComposer(catalog=catalog, config=digest_config(settings))
 
 
 @pytest.fixture
 def service(seeded: sessionmaker[Session], catalog: Catalog, settings: Settings) -> DigestService:
-    return DigestService(sessions=seeded, catalog=catalog, settings=settings)
+    return DigestService(sessions=seeded, catalog=catalog, config=digest_config(settings))

@@ -8,10 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.catalog import Catalog
 from bot.core.digest import DigestComposer, select_diverse
 from bot.core.digest_service import DigestService
+from bot.core.digest_types import DigestConfig
 from bot.core.digest_vectors import QueryVectorCache
 from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Suggestion
 from matching.embeddings import HashingEmbedder
@@ -99,12 +99,12 @@ def test_member_without_profile_gets_nothing(seeded, service: DigestService) -> 
 
 
 def test_funding_closing_soon_is_in_and_a_later_deadline_is_out(seeded, catalog) -> None:  # type: ignore[no-untyped-def]
-    composer = DigestComposer(catalog=catalog, settings=Settings(digest_max_items=10, digest_funding_weeks=6))
+    composer = DigestComposer(catalog=catalog, config=DigestConfig(max_items=10, funding_weeks=6))
     refs = {s.ref: s for s in _compose(composer, seeded).suggestions}
     assert "funding:f-soon" in refs and "funding:f-later" not in refs
     closes = (NOW + timedelta(days=20)).date().isoformat()
     assert refs["funding:f-soon"].reason.startswith(f"Closes {closes} (20 days left).")
-    wider = DigestComposer(catalog=catalog, settings=Settings(digest_max_items=10, digest_funding_weeks=30))
+    wider = DigestComposer(catalog=catalog, config=DigestConfig(max_items=10, funding_weeks=30))
     assert "funding:f-later" in {s.ref for s in _compose(wider, seeded).suggestions}
 
 
@@ -124,9 +124,9 @@ def test_query_vectors_are_encoded_in_one_batch_and_cached(seeded) -> None:  # t
     catalog = Catalog(seeded, cache, check_interval=0.0)
     catalog.warm_up()
     counting.calls.clear()
-    composer = DigestComposer(catalog=catalog, settings=Settings())
+    composer = DigestComposer(catalog=catalog, config=DigestConfig())
     first = _compose(composer, seeded)
     assert len(counting.calls) == 1 and len(counting.calls[0]) >= 2  # query and offer texts, one batch
-    again = DigestComposer(catalog=Catalog(seeded, QueryVectorCache(counting, seeded)), settings=Settings())
+    again = DigestComposer(catalog=Catalog(seeded, QueryVectorCache(counting, seeded)), config=DigestConfig())
     assert [s.ref for s in _compose(again, seeded).suggestions] == [s.ref for s in first.suggestions]
     assert len(counting.calls) == 1  # a new process finds them in the database embedding cache

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.delivery import DeliveryRunner, RecipientGoneError, RetryableSendError, backoff_seconds
 from bot.core.digest_schedule import plan
+from bot.core.digest_types import DigestConfig
 from models.digest import DigestDelivery, DigestItem
 from models.directory import PlatformAccount
 from tests.unit.digest.fakes import FakeClock, RecordingSender, SimpleComposer, SimulatedCrash
 
-SETTINGS = Settings(digest_default_on=True)
+SETTINGS = DigestConfig(default_on=True)
 
 
 def _accounts(sessions: sessionmaker[Session], n: int, tz: str = "America/Toronto") -> list[str]:

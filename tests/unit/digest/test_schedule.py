@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import digest_config
 from bot.config import Settings
 from bot.core.digest_schedule import apply_command, due_recipients, get_or_create_account, plan, set_preference
+from bot.core.digest_types import DigestConfig
 from bot.core.errors import UserFacingError
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount
@@ -24,7 +26,7 @@ def _accounts(sessions: sessionmaker[Session]) -> None:
             s.add(PlatformAccount(platform="slack", workspace_id="T1", user_id=user, timezone=tz))
 
 
-def _due(sessions: sessionmaker[Session], at: datetime, settings: Settings) -> set[str]:
+def _due(sessions: sessionmaker[Session], at: datetime, settings: DigestConfig) -> set[str]:
     with sessions() as s:
         users = {i: u for i, u in s.execute(select(PlatformAccount.id, PlatformAccount.user_id))}
         return {users[d.account_id] for d in due_recipients(s, at, settings) if d.kind == "member"}
@@ -32,7 +34,7 @@ def _due(sessions: sessionmaker[Session], at: datetime, settings: Settings) -> s
 
 def test_local_monday_nine_comes_at_different_utc_times(sessions) -> None:  # type: ignore[no-untyped-def]
     _accounts(sessions)
-    settings = Settings(digest_default_on=True, digest_day="mon", digest_hour=9, digest_timezone="America/Toronto")
+    settings = DigestConfig(default_on=True, day="mon", hour=9, timezone="America/Toronto")
     # Monday 2026-02-09, 09:00 in Tokyo = Monday 00:00 UTC; Toronto = 14:00 UTC; Vancouver = 17:00 UTC.
     assert _due(sessions, datetime(2026, 2, 8, 23, 59, tzinfo=UTC), settings) == set()
     assert _due(sessions, datetime(2026, 2, 9, 0, 0, tzinfo=UTC), settings) == {"U-TOKYO"}
@@ -46,7 +48,7 @@ def test_local_monday_nine_comes_at_different_utc_times(sessions) -> None:  # ty
 
 def test_member_choices_of_day_and_hour_are_honoured(sessions) -> None:  # type: ignore[no-untyped-def]
     _accounts(sessions)
-    settings = Settings(digest_default_on=True)
+    settings = digest_config(Settings(digest_default_on=True))
     with sessions.begin() as s:
         tokyo = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-TOKYO")).one()
         set_preference(s, tokyo, day="thu", hour=18)
@@ -59,20 +61,20 @@ def test_member_choices_of_day_and_hour_are_honoured(sessions) -> None:  # type:
 def test_opt_in_default_and_opt_out(sessions) -> None:  # type: ignore[no-untyped-def]
     _accounts(sessions)
     at = datetime(2026, 2, 9, 18, 0, tzinfo=UTC)
-    assert _due(sessions, at, Settings()) == set()  # members opt in; nobody is enrolled by default
+    assert _due(sessions, at, DigestConfig()) == set()  # members opt in; nobody is enrolled by default
     with sessions.begin() as s:
         toronto = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-TORONTO")).one()
         set_preference(s, toronto, enabled=True)
-    assert _due(sessions, at, Settings()) == {"U-TORONTO"}
+    assert _due(sessions, at, DigestConfig()) == {"U-TORONTO"}
     with sessions.begin() as s:
         tokyo = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-TOKYO")).one()
         set_preference(s, tokyo, enabled=False)
-    assert _due(sessions, at, Settings(digest_default_on=True)) == {"U-TORONTO", "U-VANCOUVER", "U-NONE"}
+    assert _due(sessions, at, DigestConfig(default_on=True)) == {"U-TORONTO", "U-VANCOUVER", "U-NONE"}
 
 
 def test_planning_twice_or_from_two_clocks_makes_one_row_per_week(sessions) -> None:  # type: ignore[no-untyped-def]
     _accounts(sessions)
-    settings, at = Settings(digest_default_on=True), datetime(2026, 2, 9, 18, 0, tzinfo=UTC)
+    settings, at = digest_config(Settings(digest_default_on=True)), datetime(2026, 2, 9, 18, 0, tzinfo=UTC)
     with sessions.begin() as s:
         assert plan(s, at, settings) == 4
     with sessions.begin() as s:
@@ -86,7 +88,7 @@ def test_staff_get_the_staff_digest_unless_they_turned_digests_off(sessions) -> 
     with sessions.begin() as s:
         s.add(PlatformAccount(platform="slack", workspace_id="T1", user_id="U-STAFF", is_staff=True))
         s.add(PlatformAccount(platform="slack", workspace_id="T1", user_id="U-LISTED"))
-    settings, at = Settings(slack_staff_users="U-LISTED"), datetime(2026, 2, 9, 18, 0, tzinfo=UTC)
+    settings, at = digest_config(Settings(slack_staff_users="U-LISTED")), datetime(2026, 2, 9, 18, 0, tzinfo=UTC)
     with sessions() as s:
         assert {d.kind for d in due_recipients(s, at, settings)} == {"staff"}
         assert len(due_recipients(s, at, settings)) == 2
@@ -94,7 +96,7 @@ def test_staff_get_the_staff_digest_unless_they_turned_digests_off(sessions) -> 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_digest_command(sessions) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings()
+    settings = digest_config(Settings())
     with sessions.begin() as s:
         account = get_or_create_account(s, "slack", "T1", "U1", timezone="Europe/Paris")
         assert "off" in apply_command(s, account, "", settings)

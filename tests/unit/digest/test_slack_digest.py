@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.core.delivery import DeliveryRunner
 from bot.core.digest_schedule import plan
-from bot.core.digest_types import MEMBER, STAFF, Digest, Fact
+from bot.core.digest_types import MEMBER, STAFF, Digest, DigestConfig, Fact
 from bot.core.messages import Section, Suggestion
 from bot.slack.digest import SlackDigestSender, digest_message
 from bot.slack.listeners.actions import ACTION_PATTERN
@@ -70,7 +70,7 @@ def _run(sessions: sessionmaker[Session], fake: FakeSlackApi, clock: FakeClock, 
         s.add_all(PlatformAccount(platform="slack", workspace_id="T1", user_id=f"U{i}", timezone="America/Toronto")
                   for i in range(users))
     with sessions.begin() as s:
-        plan(s, clock.now(), Settings(digest_default_on=True))
+        plan(s, clock.now(), DigestConfig(default_on=True))
     sender = SlackDigestSender(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.api_url))
     runner = DeliveryRunner(sessions, {"slack": sender}, SimpleComposer(), clock=clock, per_minute=600,
                             rng=random.Random(3))

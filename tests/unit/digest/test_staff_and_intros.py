@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.core.digest import DigestComposer, IntroductionsDigestSource
 from bot.core.digest_staff import compose_staff
 from bot.core.digest_texts import HEADING_INTROS, INTROS_NOT_TRACKED
+from bot.core.digest_types import DigestConfig
 from bot.core.messages import Suggestion
 from models.activity import Question
 from models.directory import PlatformAccount
@@ -42,7 +42,7 @@ def _facts(digest) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def test_staff_digest_shows_zero_when_nothing_is_tracked(seeded) -> None:  # type: ignore[no-untyped-def]
     with seeded() as s:
-        digest = compose_staff(s, NOW, Settings(), None)
+        digest = compose_staff(s, NOW, DigestConfig(), None)
     assert not digest.is_empty  # a quiet week is still reported
     facts = _facts(digest)
     assert facts["Introductions requested"] == INTROS_NOT_TRACKED
@@ -56,7 +56,7 @@ def test_staff_digest_counts_intros_and_lists_members_without_match(seeded) -> N
         s.add(Question(id="q2", platform="slack", workspace_id="T1", user_id="U-BEA", intent="search",
                        text="welding", result_refs=["org:alujoin"], created_at=NOW))
     with seeded() as s:
-        digest = compose_staff(s, NOW.replace(hour=16), Settings(), FakeIntros())
+        digest = compose_staff(s, NOW.replace(hour=16), DigestConfig(), FakeIntros())
     facts = _facts(digest)
     assert (facts["Introductions requested"], facts["Introductions accepted"]) == ("5", "3")
     assert facts["Introductions that led to a meeting"] == "1" and facts["Unanswered requests"] == "1"
@@ -67,7 +67,7 @@ def test_staff_digest_counts_intros_and_lists_members_without_match(seeded) -> N
 
 def test_pending_introductions_lead_the_member_digest(seeded, catalog) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(FakeIntros(), IntroductionsDigestSource)
-    composer = DigestComposer(catalog=catalog, settings=Settings(), intros=FakeIntros())
+    composer = DigestComposer(catalog=catalog, config=DigestConfig(), intros=FakeIntros())
     with seeded() as s:
         new = s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-NEW")).one()
         digest = composer.compose_members(s, [new], NOW)[new.id]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import intro_config
 from bot.config import Settings
 from bot.core.catalog import Catalog
 from bot.core.intro_delivery import Address
@@ -151,7 +152,7 @@ def make_world(sessions: sessionmaker[Session], **settings: Any) -> World:
     ids = seed(sessions)
     messenger, clock = FakeMessenger(), Clock()
     catalog = Catalog(sessions, HashingEmbedder(), check_interval=0.0)
-    service = IntroService(sessions=sessions, catalog=catalog, settings=Settings(**settings),
+    service = IntroService(sessions=sessions, catalog=catalog, config=intro_config(Settings(**settings)),
                            messengers={"slack": messenger}.get, staff_boards=lambda: [messenger], clock=clock)
     return World(service, messenger, clock, ids, sessions)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.core import intro_texts as t
 from bot.core.digest_staff import compose_staff
+from bot.core.digest_types import DigestConfig
 from bot.core.errors import UserFacingError
 from bot.core.intro_jobs import GHOSTING_THRESHOLD
 from bot.core.messages import REQUEST_INTRO
@@ -116,7 +117,7 @@ def test_digests_get_pending_requests_and_the_weeks_figures(world: World) -> Non
         [pending] = world.service.pending_for(s, carla, world.clock.now)
         assert world.service.pending_for(s, marc, world.clock.now) == []  # he asked: nothing to answer
         digest = compose_staff(s, world.clock.now + timedelta(hours=1),
-                               world.service.settings, world.service)
+                               DigestConfig(), world.service)
     assert pending.ref == f"intro:{iid}" and pending.actions == t.MEMBER_ACTIONS
     assert pending.title.startswith("Marc Maker") and pending.reason
     facts = {f.label: f.value for f in digest.facts}

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
 from bot.core.ask import AskService
 from bot.core.catalog import Catalog
 from bot.core.consortium import propose
 from bot.core.digest import DigestComposer
+from bot.core.digest_types import DigestConfig
 from bot.core.errors import UserFacingError
 from bot.core.messages import REQUEST_INTRO, SAVE, ActionRequest, IncomingMessage, Reply, Suggestion
 from bot.core.privacy import SELF_SERVICE, PrivacyService
@@ -160,7 +160,7 @@ def test_an_item_hidden_after_it_was_saved_leaves_the_saved_list(
 
 
 def test_digests_hold_public_items_only(seeded: sessionmaker[Session], catalog: Catalog) -> None:
-    composer = DigestComposer(catalog=catalog, settings=Settings(digest_default_on=True, digest_max_items=10))
+    composer = DigestComposer(catalog=catalog, config=DigestConfig(default_on=True, max_items=10))
     with seeded() as s:
         accounts = list(s.scalars(select(PlatformAccount).where(PlatformAccount.user_id == "U-MEM")))
         digest = composer.compose_members(s, accounts, datetime.now(UTC))[accounts[0].id]
