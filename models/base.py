@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so Alembic migrations work the same on SQLite and PostgreSQL.
@@ -17,6 +18,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: JSON columns: JSONB on PostgreSQL (binary, comparable, indexable), plain JSON text elsewhere (SQLite).
+JSON_TYPE = JSON().with_variant(JSONB(), "postgresql")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -25,8 +30,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
         datetime: DateTime(timezone=True),
-        list[str]: JSON,
-        dict: JSON,
+        list[str]: JSON_TYPE,
+        dict: JSON_TYPE,
     }
 
 

@@ -1,7 +1,7 @@
 """The ecosystem map: organisations by sector × province, and who was introduced to whom.
 
 Both are SQL aggregates: the sector list of each organisation is unnested by the database (``json_each`` on
-SQLite, ``json_array_elements_text`` on PostgreSQL) and counted per province; introductions are counted per
+SQLite, ``jsonb_array_elements_text`` on PostgreSQL) and counted per province; introductions are counted per
 pair of organisations (a person without an organisation stands for themselves). Hidden members are left out,
 and so are introductions made through an anonymous need: the map must not reveal who posted it.
 """
@@ -44,7 +44,7 @@ def sector_heatmap(session: Session) -> Heatmap:
     """Organisations per sector and province (an organisation counts once in each of its sectors)."""
     org = Organization
     if session.get_bind().dialect.name == "postgresql":
-        sector = func.json_array_elements_text(org.sectors).table_valued("value")
+        sector = func.jsonb_array_elements_text(org.sectors).table_valued("value")
     else:
         sector = func.json_each(org.sectors).table_valued("value")
     province = func.coalesce(org.province, "?")
