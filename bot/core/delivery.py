@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import backoff
 from bot.core.clock import Clock, SystemClock, TokenBucket
 from bot.core.digest_types import Digest, Recipient
 from bot.core.sending import (
@@ -64,9 +65,8 @@ ComposeFn = Callable[[Session, Sequence[DigestDelivery], datetime], Mapping[int,
 
 
 def backoff_seconds(attempt: int, rng: random.Random) -> float:
-    """Exponential back-off with "equal jitter": between half and all of ``base * 2**(attempt-1)``, capped."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, attempt - 1))
-    return ceiling / 2 + rng.random() * ceiling / 2
+    """The ledger's wait before a retry (``bot.core.backoff``): 2 s doubling, at most an hour."""
+    return backoff.backoff_seconds(attempt, rng, base=BACKOFF_BASE_S, cap=BACKOFF_CAP_S)
 
 
 class DeliveryRunner:

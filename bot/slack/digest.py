@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.config import Settings
+from bot.core.backoff import retry_after_seconds
 from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
 from bot.core.digest_types import Digest, Recipient
 from bot.core.home import DIGEST_BUTTONS
@@ -133,8 +134,8 @@ def classify(exc: SlackApiError) -> Exception:
     status = exc.response.status_code
     error = str(exc.response.get("error") or "") if exc.response.data else ""
     if status == 429 or error == "ratelimited":
-        raw = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
-        retry_after = float(raw) if raw and str(raw).strip().isdigit() else None
+        retry_after = retry_after_seconds(exc.response.headers.get("Retry-After")
+                                          or exc.response.headers.get("retry-after"))
         return RetryableSendError("ratelimited", retry_after=retry_after, rate_limited=True)
     if status >= 500 or error in ("internal_error", "fatal_error", "service_unavailable", "request_timeout"):
         return RetryableSendError(f"server error {status} {error}".strip())

@@ -28,6 +28,7 @@ from microsoft_agents.activity import (
 )
 from microsoft_agents.hosting.core import AuthenticationConstants, ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
+from bot.core.backoff import backoff_seconds, retry_after_seconds
 from bot.core.messages import Reply
 from bot.teams.accounts import TeamsAccounts, is_personal
 from bot.teams.render import card_activity, text_activity, to_activity
@@ -89,11 +90,7 @@ def error_code(exc: aiohttp.ClientResponseError) -> str | None:
 
 
 def retry_after(exc: aiohttp.ClientResponseError) -> float | None:
-    raw = exc.headers.get("Retry-After") if exc.headers else None
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
-        return None
+    return retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
 
 
 class Addressee(Protocol):
@@ -200,8 +197,7 @@ class TeamsSender:
 
     def _delay(self, attempt: int, server_hint: float | None) -> float:
         """Exponential backoff with jitter (half fixed, half random); never shorter than ``Retry-After``."""
-        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
-        delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        delay = backoff_seconds(attempt, self._rng, base=self.policy.base_delay, cap=self.policy.max_delay)
         return max(delay, server_hint + self._rng.uniform(0, self.policy.base_delay)) if server_hint else delay
 
     async def _pace(self) -> None:

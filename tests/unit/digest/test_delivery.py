@@ -172,3 +172,15 @@ def test_undelivered_digest_expires_before_next_week(sessions) -> None:  # type:
     clock.advance(days=6, hours=1)
     report = _runner(sessions, RecordingSender(), clock).run()
     assert report.expired == 1 and report.sent == 0
+
+
+def test_one_back_off_rule_for_every_retry() -> None:
+    from bot.core.backoff import backoff_seconds as shared
+    from bot.core.backoff import retry_after_seconds
+
+    assert [shared(a, random.Random(3), base=1.0, cap=60.0) for a in (1, 2, 7, 9)] == [
+        shared(a, random.Random(3), base=1.0, cap=60.0) for a in (1, 2, 7, 9)]
+    assert 30.0 <= shared(9, random.Random(3), base=1.0, cap=60.0) <= 60.0  # capped
+    assert backoff_seconds(3, random.Random(5)) == shared(3, random.Random(5), base=2.0, cap=3600.0)
+    assert [retry_after_seconds(v) for v in ("30", " 1.5 ", None, "-2", "Wed, 21 Oct 2015 07:28:00 GMT")] == [
+        30.0, 1.5, None, None, None]
