@@ -19,12 +19,16 @@ class Stores:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
         self.engine = engine
         self.sessions = sessions
+        self._installations: dict[str, SQLAlchemyInstallationStore] = {}
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
 
     def installation_store(self, client_id: str) -> SQLAlchemyInstallationStore:
-        return slack.installation_store(self.engine, client_id)
+        """One store per OAuth app, shared by the Bolt app (installs, uninstalls) and the senders (bot tokens)."""
+        if client_id not in self._installations:
+            self._installations[client_id] = slack.installation_store(self.engine, client_id)
+        return self._installations[client_id]
 
     def oauth_state_store(self, expiration_seconds: int) -> SQLAlchemyOAuthStateStore:
         return slack.oauth_state_store(self.engine, expiration_seconds)
