@@ -15,7 +15,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.assign_bench import (  # noqa: E402
+from benchmarks.assign import (  # noqa: E402
     bench_bipartite,
     bench_candidate_graph,
     bench_members,

@@ -153,7 +153,7 @@ def bench_command(
 ) -> None:
     """Introduction benchmarks: the solvers (1,000 x 2,000 bipartite; 5,000-member b-matching) and
     suggest-intros end to end on a seeded database of MEMBERS members."""
-    from bot.intro_bench import run_intro_bench
+    from benchmarks.intros import run_intro_bench
 
     figures = run_intro_bench(members=members, solvers=solvers, progress=errors.print)
     if as_json:

@@ -10,8 +10,8 @@ import pytest
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from benchmarks.assign import synthetic_snippets
 from matching.assign import assign_bipartite, greedy_assignment, match_members
-from matching.assign_bench import synthetic_snippets
 from matching.reciprocal import candidate_edges
 
 

@@ -1,5 +1,5 @@
 """Benchmarks for introductions (``clustermatch bench-intros``): the solvers on synthetic vectors (from
-``matching.assign_bench``: 1,000 × 2,000 bipartite, 5,000-member b-matching) and ``suggest-intros`` end to
+``benchmarks.assign``: 1,000 × 2,000 bipartite, 5,000-member b-matching) and ``suggest-intros`` end to
 end on a throwaway SQLite database seeded with N members.
 
 The seeded members are people with a chat account, two per organization, whose offers and needs are
@@ -109,7 +109,7 @@ def run_intro_bench(*, members: int = 5000, solvers: bool = True,
                     progress: Callable[[str], Any] = print) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if solvers:
-        from matching.assign_bench import run_assignment_bench
+        from benchmarks.assign import run_assignment_bench
 
         progress("Solver benchmarks (synthetic vectors)...")
         cpu = time.process_time()
