@@ -9,7 +9,7 @@ Usage::
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -31,6 +31,9 @@ from matching.pooled import PoolSource, SharedRows, ask, score_pool
 from matching.query import strip_request_frame
 from matching.scoring import pool_argmax, pool_max, pool_top2, reciprocal, rocchio
 from matching.vecstore import DTYPES, RowView, Vectors, as_stored, dot, take
+
+#: Re-scores a question's candidates: ``(candidate items, scores) -> scores``.
+Adjust = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +256,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         query_vector: np.ndarray | None = None,
         explain: bool = True,
         dense_pool: PoolSource | None = None,
+        adjust: Adjust | None = None,
     ) -> list[Hit]:
         """Best ``k`` items for ``query``, best first.
 
@@ -276,6 +280,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             Items an approximate nearest-neighbour index (pgvector HNSW) found: the dense channel scores only
             these (with the lexical candidates and items tied with them, ``matching.pooled``), exactly, instead
             of every snippet. A function is asked again for the feedback-moved question vector.
+        adjust : function of (candidates, scores) returning new scores, optional
+            Re-scores the candidates before ordering and diversity (a member's signals, ``matching.personal``).
 
         Returns
         -------
@@ -288,6 +294,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         cand, final = st.cand, st.final
         if method == "learned":
             final = self._learned(st)
+        if adjust is not None and cand.shape[0]:
+            final = np.asarray(adjust(cand, final), dtype=np.float64)
         order = np.lexsort((cand, -final))
         cand, final = cand[order], final[order]
         picks = np.arange(min(k, cand.shape[0]))
