@@ -31,6 +31,7 @@ from bot.core.intro_delivery import Messenger, StaffBoard
 from bot.core.intros import IntroService
 from bot.core.privacy import PrivacyService
 from bot.core.ranking import load_configured_ranker, matcher_factory
+from bot.core.signal_service import SignalConfig, SignalService
 from bot.core.vector_search import build_vector_search
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
@@ -82,6 +83,7 @@ def bootstrap(
     ann = AnnPool(vectors, sessions) if vectors.backend == "pgvector" else None
     ranker = load_configured_ranker(settings.ranker, settings.ranker_path)
     catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker))
+    signals = SignalService(sessions, catalog, SignalConfig(enabled=settings.personalise))
     platforms: dict[str, Platform] = {}
 
     def messenger(platform: str) -> Messenger | None:
@@ -99,7 +101,8 @@ def bootstrap(
                            charts=dashboard.chat_charts)
     container = Container(
         settings=settings, engine=engine, sessions=sessions, stores=stores, embedder=embedder, vector_search=vectors,
-        catalog=catalog, intros=intros, ask=AskService(sessions=sessions, catalog=catalog, intros=intros),
+        catalog=catalog, intros=intros, signals=signals,
+        ask=AskService(sessions=sessions, catalog=catalog, intros=intros, signals=signals),
         privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
         directory=DirectoryDesk(sessions),
         home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),

@@ -51,6 +51,7 @@ class Settings:
     torch_threads: int = 1  # one thread encodes a short question fastest when the CPU is shared; 0 = torch default
     ranker: str = "formula"  # formula, or learned: the learned ranker re-orders the formula's candidates
     ranker_path: str = ""  # empty: the model shipped in matching/data/ranker-default.json
+    personalise: bool = True  # members' signals re-rank their answers once their workspace has a kept model
 
     # Chat platforms: modules with a platform(container) function, each enabled by its own settings below
     platforms: str = "bot.slack.platform,bot.teams.platform"

@@ -21,6 +21,7 @@ from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
 from bot.core.intros import IntroService
 from bot.core.privacy import PrivacyService
+from bot.core.signal_service import SignalService
 from bot.core.vector_search import VectorSearch
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
@@ -38,6 +39,7 @@ class Container:
     vector_search: VectorSearch  # owner-level vector search, exact in memory or pgvector (VECTOR_BACKEND)
     catalog: Catalog  # the search index; ``catalog.start_warm_up()`` when the app starts
     intros: IntroService  # double opt-in introductions, staff suggestions, follow-ups
+    signals: SignalService  # workspace signal models: refitted weekly, applied to members' answers
     ask: AskService  # ``ask.ask(IncomingMessage)`` and ``ask.act(ActionRequest)`` -> ``Reply``
     privacy: PrivacyService  # members' data download, forget requests, profile visibility (audited)
     dashboard: DashboardService  # the staff dashboard's figures, charts and links

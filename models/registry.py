@@ -8,5 +8,6 @@ from models import (
     directory,  # noqa: F401
     intros,  # noqa: F401
     privacy,  # noqa: F401
+    signals,  # noqa: F401
     slack,  # noqa: F401
 )

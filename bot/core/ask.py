@@ -30,6 +30,8 @@ from bot.core.messages import (
     Section,
     Suggestion,
 )
+from bot.core.personalise import Personal
+from bot.core.signal_service import SignalService
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ class AskService:
         sessions: sessionmaker[Session],
         catalog: Catalog,
         intros: Introductions | None = None,
+        signals: SignalService | None = None,
         per_kind: int = 3,
         total: int = 10,
         pool: int = 30,
@@ -121,6 +124,7 @@ class AskService:
         self._sessions = sessions
         self.catalog = catalog
         self.intros = intros
+        self._signals = signals
         self.per_kind = per_kind
         self.total = total
         self.pool = pool
@@ -155,6 +159,7 @@ class AskService:
             exclude=hidden,
             avoid=hidden,
             staff=asker.is_staff,
+            personal=self._personal(asker),
         )
         if self.intros is not None:
             found = self.intros.demote(found)  # members who leave requests unanswered go last
@@ -231,8 +236,15 @@ class AskService:
             exclude=hidden,
             avoid=hidden,
             staff=asker.is_staff,
+            personal=self._personal(asker),
         )
         return self._answer(asker, intent, f"more like {ref}", found, texts.MORE_LIKE_ANSWER.format(title=title))
+
+    def _personal(self, asker: Asker) -> Personal | None:
+        """The asker's signals, when their workspace has a kept model (``bot.core.signal_service``)."""
+        if self._signals is None:
+            return None
+        return self._signals.personal(asker.platform, asker.workspace_id, asker.user_id)
 
     def _saved_reply(self, saved: Sequence[Any], *, staff: bool = False) -> Reply:
         """Saved items the member may still see (an item hidden or removed since is left out)."""

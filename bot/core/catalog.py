@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.ann_pool import AnnPool
 from bot.core.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.messages import Suggestion
+from bot.core.personalise import Personal, adjuster
 from bot.core.profiles import Profile, Splitter, load_profiles
 from bot.core.reasons import best_sentences, informative
 from bot.core.snapshot import Codes, Snapshot
@@ -239,6 +240,7 @@ class Catalog:
         exclude: Collection[str] = (),
         avoid: Collection[str] = (),
         staff: bool = False,
+        personal: Personal | None = None,
     ) -> list[Suggestion]:
         """Best ``k`` suggestions for ``text``, MMR-diversified, each with its reason.
 
@@ -250,6 +252,8 @@ class Catalog:
             exclude: refs never to return (e.g. dismissed by this member).
             avoid: refs the member dismissed: look-alikes of them move to the end.
             staff: the asker is staff: staff-only items may be returned (hidden ones never are).
+            personal: the asker's signals and their workspace's model: re-score the candidates
+                (``bot.core.personalise``); ``None`` leaves the base ranking untouched.
         """
         snap = self._current()
         mask = self._mask(snap, kinds, filters, asker_ref, exclude, staff)
@@ -265,7 +269,7 @@ class Catalog:
 
         hits = snap.matcher.rank(
             text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool,
-            method=_method(snap),
+            method=_method(snap), adjust=adjuster(snap, personal) if personal is not None else None,
         )
         return self._suggestions(snap, hits, avoid)
 
@@ -280,6 +284,7 @@ class Catalog:
         exclude: Collection[str] = (),
         avoid: Collection[str] = (),
         staff: bool = False,
+        personal: Personal | None = None,
     ) -> list[Suggestion]:
         """Items like ``ref``: its whole text for BM25 and each of its snippet vectors as a question window for
         the dense side (a profile used as a question is never truncated, ``matching.longquery``)."""
@@ -299,6 +304,7 @@ class Catalog:
             asker_offer=asker.offer if asker else None,
             query_vector=self._profile_windows(snap, i),
             method=_method(snap),
+            adjust=adjuster(snap, personal) if personal is not None else None,
         )
         return self._suggestions(snap, hits, avoid)
 
