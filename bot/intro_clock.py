@@ -1,4 +1,5 @@
-"""Introduction jobs in the clock process (``bot.scheduler``): hourly housekeeping, weekly staff suggestions.
+"""Introduction and signal jobs in the clock process (``bot.scheduler``): hourly housekeeping, weekly staff
+suggestions, and the weekly refit of each workspace's signal model (``bot.core.signal_service``).
 
 Hourly: expire stale requests, re-ask after "Not now", ask about outcomes two weeks after an introduction.
 Weekly (the digest day, an hour before the digest hour, ``DIGEST_TIMEZONE``): suggest introductions across
@@ -16,11 +17,13 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from bot.container import Container
+from bot.core.signal_service import RefitReport
 from models.intros import IntroBatch
 
 logger = logging.getLogger(__name__)
 
-HOURLY_JOB, WEEKLY_JOB = "intros-hourly", "intros-weekly"
+HOURLY_JOB, WEEKLY_JOB, SIGNALS_JOB = "intros-hourly", "intros-weekly", "signals-weekly"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOCK = "clock"
 
 
@@ -65,3 +68,21 @@ def add_intro_jobs(scheduler: BaseScheduler, container: Container) -> None:
                                   timezone=settings.digest_timezone),
                       args=[container], id=WEEKLY_JOB, name="introductions: weekly staff suggestions",
                       replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
+
+
+def run_signal_refits(container: Container) -> list[RefitReport]:
+    """The weekly refit of every workspace's signal model (never raises into the scheduler)."""
+    try:
+        return container.signals.refit_all()
+    except Exception:
+        logger.exception("signal model refit failed; next week's run retries")
+        return []
+
+
+def add_signal_jobs(scheduler: BaseScheduler, container: Container) -> None:
+    """Refit signal models weekly, the day before the digest day, so the digest and the week's answers use it."""
+    settings = container.settings
+    day = DAYS[(DAYS.index(settings.digest_day) - 1) % 7]  # DIGEST_DAY is checked when settings are read
+    scheduler.add_job(run_signal_refits, CronTrigger(day_of_week=day, hour=3, timezone=settings.digest_timezone),
+                      args=[container], id=SIGNALS_JOB, name="signal models: weekly refit", replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=12 * 3600)

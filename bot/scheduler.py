@@ -72,9 +72,10 @@ def main() -> None:
     logging.basicConfig(level=container.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     container.catalog.warm_up()
     scheduler = build_scheduler(container, build_senders(container))
-    from bot.intro_clock import add_intro_jobs
+    from bot.intro_clock import add_intro_jobs, add_signal_jobs
 
     add_intro_jobs(scheduler, container)  # introductions: hourly expiry/reminders/follow-ups, weekly suggestions
+    add_signal_jobs(scheduler, container)  # members' signals: each workspace's model refitted weekly
     logger.info("clock started: digests every hour for members whose local day and hour have come")
     try:
         scheduler.start()
