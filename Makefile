@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks train-ranker clean chromium \
-	dashboard-screenshots bench-dashboard
+	dashboard-screenshots bench-dashboard bench-signals
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-pgvector: $(STAMP)
 
 bench-catalog-pgvector: $(STAMP)
 	$(BIN)/python scripts/bench_catalog_pgvector.py --profiles 100000 --torch-threads 1
+
+bench-signals: $(STAMP)
+	$(BIN)/python scripts/bench_signals.py --members 40 --signals 50000
 
 dev-benchmarks: $(STAMP)
 	$(BIN)/python scripts/dev_benchmarks.py
