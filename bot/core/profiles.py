@@ -176,7 +176,7 @@ _COLUMNS: dict[type[Any], str] = {
     Course: "external_id title provider_id provider_name description skills format delivery credential language "
     "province url visibility",
     FundingStream: "external_id name kind description eligibility closes_on max_contribution_cad url visibility",
-    Need: "external_id organization_id person_id title description anonymous",
+    Need: "external_id organization_id person_id title description anonymous visibility",
 }
 
 
@@ -234,7 +234,7 @@ class _Load:
                 subtitle=self.org_subtitles[kind, region, province],
                 url=website,
                 snippets=tuple(self.split(capabilities, description, self.listed["Sectors", sectors])),
-                needs=tuple(self.split(needs, *(f"{n[3]}. {n[4]}" for n in posted if not n[5]))),
+                needs=tuple(self.split(needs, *(f"{n[3]}. {n[4]}" for n in posted if not n[5] and n[6] == PUBLIC))),
                 offer=_join(capabilities, description, sep=" "),
                 province=province,
                 languages=org.languages,
@@ -304,8 +304,9 @@ class _Load:
                 )
 
     def needs(self) -> Iterator[Profile]:
-        for ext, org_id, _person, title, description, anonymous in self.open_needs:
-            if self.level(PUBLIC, org_id) != PUBLIC:
+        for ext, org_id, _person, title, description, anonymous, own in self.open_needs:
+            # A staff-only need is matched for staff (and its poster's own searches), never shown to members.
+            if self.level(PUBLIC, org_id) != PUBLIC or (level := self.strict[(own,)]) not in self.allowed:
                 continue
             org = self.orgs.get(org_id or -1)
             poster = org if org is not None and not anonymous else None
@@ -320,6 +321,7 @@ class _Load:
                 snippets=tuple(self.split(title, description)),
                 org_ref=poster.ref if poster is not None else None,
                 province=org.province if org is not None else None,
+                visibility=level,
             )
 
 
