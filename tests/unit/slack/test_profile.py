@@ -10,6 +10,7 @@ from bot.core.directory_desk import DirectoryDesk
 from bot.slack.profile import ProfileForm, form_from_view, profile_view, validate
 from models.members import OrgTextProposal
 from models.directory import Organization, Person, PlatformAccount
+from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository
 from tests.fakes.slack_harness import EVIL_NAME, payload
 
