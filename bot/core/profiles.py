@@ -176,7 +176,7 @@ _COLUMNS: dict[type[Any], str] = {
     Course: "external_id title provider_id provider_name description skills format delivery credential language "
     "province url visibility",
     FundingStream: "external_id name kind description eligibility closes_on max_contribution_cad url visibility",
-    Need: "external_id organization_id person_id title description anonymous visibility",
+    Need: "external_id organization_id person_id title description anonymous visibility deadline",
 }
 
 
@@ -192,7 +192,7 @@ def _rows(session: Session, model: type[Any], *where: Any) -> Iterable[Any]:
 class _Load:
     """One pass over the directory: organizations first (the others join them in memory), then the rest."""
 
-    def __init__(self, session: Session, split: Splitter, allowed: tuple[str, ...]) -> None:
+    def __init__(self, session: Session, split: Splitter, allowed: tuple[str, ...], today: date) -> None:
         self.session, self.split, self.allowed = session, split, allowed
         self.orgs: dict[int, _Org] = {}
         self.decoded: _Memo[str | None, Any] = _Memo(lambda raw: None if raw is None else json.loads(raw))
@@ -206,7 +206,9 @@ class _Load:
         self.strict: _Memo[tuple[str | None, ...], str] = _Memo(lambda levels: strictest(*levels))
         table = Person.__table__
         closed = set(session.scalars(select(table.c.id).where(table.c.visibility != PUBLIC)))
-        self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open") if n[2] not in closed]
+        # A need past its deadline is no longer matched (nor shown in digests).
+        self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open")
+                           if n[2] not in closed and (n[7] is None or n[7] >= today)]
 
     def level(self, own: str, org_id: int | None) -> str:
         org = self.orgs.get(org_id) if org_id is not None else None
@@ -304,7 +306,7 @@ class _Load:
                 )
 
     def needs(self) -> Iterator[Profile]:
-        for ext, org_id, _person, title, description, anonymous, own in self.open_needs:
+        for ext, org_id, _person, title, description, anonymous, own, _deadline in self.open_needs:
             # A staff-only need is matched for staff (and its poster's own searches), never shown to members.
             if self.level(PUBLIC, org_id) != PUBLIC or (level := self.strict[(own,)]) not in self.allowed:
                 continue
@@ -344,10 +346,11 @@ def load_profiles(
     very object, so a rebuild holds one copy of what did not change.
     """
     split = split or Splitter()
-    load = _Load(session, split, visible_levels(staff=include_staff))
+    today = today or date.today()
+    load = _Load(session, split, visible_levels(staff=include_staff), today)
     old = previous or {}
     profiles: list[Profile] = []
-    parts = load.organizations(), load.people(), load.courses(), load.funding(today or date.today()), load.needs()
+    parts = load.organizations(), load.people(), load.courses(), load.funding(today), load.needs()
     for part in parts:
         for profile in part:
             before = old.get(profile.ref)
