@@ -8,13 +8,14 @@ Nothing commits: the caller's transaction holds the request with its audit entry
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.directory import Organization, Person, PlatformAccount
+from models.intros import IntroPreference
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 REQUEST_STATES = (PENDING, APPROVED, DECLINED)
@@ -127,3 +128,23 @@ class MemberRepository:
         if status not in (APPROVED, DECLINED):
             raise ValueError(f"a decision is approved or declined, not {status!r}")
         row.status, row.decided_by, row.decided_at = status, actor, utcnow()
+
+
+def paused_members(session: Session, today: date) -> tuple[set[int], set[int]]:
+    """Ids of paused people, and of organizations whose every linked member is paused.
+
+    Both are left out of what others are shown (answers, digests, staff suggestions, consortium teams), not
+    only introductions; an organization nobody linked to stays, since it cannot have paused.
+    """
+    paused = set(session.scalars(select(IntroPreference.person_id).where(
+        IntroPreference.paused.is_(True),
+        IntroPreference.paused_until.is_(None) | (IntroPreference.paused_until >= today))))
+    if not paused:
+        return paused, set()
+    linked = session.execute(select(Person.organization_id, Person.id).join(
+        PlatformAccount, PlatformAccount.person_id == Person.id).where(
+        PlatformAccount.active.is_(True), Person.organization_id.is_not(None))).all()
+    by_org: dict[int, set[int]] = {}
+    for org_id, person_id in linked:
+        by_org.setdefault(org_id, set()).add(person_id)
+    return paused, {org_id for org_id, members in by_org.items() if members <= paused}

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.core import texts
 from matching.evidence import split_evidence
 from models.directory import Course, FundingStream, Need, Organization, Person
+from models.members import paused_members
 from models.privacy import PUBLIC, strictest, visible_levels
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,7 @@ class _Load:
         self.strict: _Memo[tuple[str | None, ...], str] = _Memo(lambda levels: strictest(*levels))
         table = Person.__table__
         closed = set(session.scalars(select(table.c.id).where(table.c.visibility != PUBLIC)))
+        self.paused, self.paused_orgs = paused_members(session, today)
         # A need past its deadline is no longer matched (nor shown in digests).
         self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open")
                            if n[2] not in closed and (n[7] is None or n[7] >= today)]
@@ -225,7 +227,7 @@ class _Load:
             province = _intern(province)
             org = _Org(f"org:{ext}", name, province, capabilities, self.langs[languages], visibility)
             self.orgs[org_id] = org
-            if (visibility := self.strict[(visibility,)]) not in self.allowed:
+            if (visibility := self.strict[(visibility,)]) not in self.allowed or org_id in self.paused_orgs:
                 continue
             # Its open needs count when they are public, which takes the organization being public.
             posted = needs_by_org.get(org_id, ()) if visibility == PUBLIC else ()
@@ -245,7 +247,8 @@ class _Load:
 
     def people(self) -> Iterator[Profile]:
         table = Person.__table__
-        rows = _rows(self.session, Person, table.c.visibility.in_(self.allowed), table.c.role != "staff")
+        rows = _rows(self.session, Person, table.c.visibility.in_(self.allowed), table.c.role != "staff",
+                     table.c.id.not_in(self.paused or {-1}))
         for ext, name, role, title, org_id, affiliation, province, expertise, interests, languages, own in rows:
             if (visibility := self.level(own, org_id)) not in self.allowed:
                 continue
@@ -306,7 +309,9 @@ class _Load:
                 )
 
     def needs(self) -> Iterator[Profile]:
-        for ext, org_id, _person, title, description, anonymous, own, _deadline in self.open_needs:
+        for ext, org_id, person_id, title, description, anonymous, own, _deadline in self.open_needs:
+            if person_id in self.paused or org_id in self.paused_orgs:
+                continue
             # A staff-only need is matched for staff (and its poster's own searches), never shown to members.
             if self.level(PUBLIC, org_id) != PUBLIC or (level := self.strict[(own,)]) not in self.allowed:
                 continue
