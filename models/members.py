@@ -146,5 +146,6 @@ def paused_members(session: Session, today: date) -> tuple[set[int], set[int]]:
         PlatformAccount.active.is_(True), Person.organization_id.is_not(None))).all()
     by_org: dict[int, set[int]] = {}
     for org_id, person_id in linked:
-        by_org.setdefault(org_id, set()).add(person_id)
+        if org_id is not None:
+            by_org.setdefault(org_id, set()).add(person_id)
     return paused, {org_id for org_id, members in by_org.items() if members <= paused}
