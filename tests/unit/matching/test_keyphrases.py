@@ -22,8 +22,8 @@ def test_each_text_gets_its_best_term_with_the_sentence_it_came_from(drafter: Ph
              "Too much scrap from injection moulding at start-up."]
     found = drafter.propose(texts, k=2)
     assert sorted((p.phrase, p.source) for p in found) == [
-        ("robotic welding of aluminium", "We need robotic welding for aluminium trays."),
-        ("injection moulding scrap", "Too much scrap from injection moulding at start-up.")]
+        ("injection moulding scrap", "Too much scrap from injection moulding at start-up."),
+        ("robotic welding of aluminium", "We need robotic welding for aluminium trays.")]
     assert all(0 < p.score <= 1 for p in found)
 
 
