@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.evidence import sentences as split_sentences
 from matching.evidence import split_evidence
 
 __all__ = ["KeyPhrase", "PhraseDrafter"]
@@ -75,18 +76,24 @@ class PhraseDrafter:
         return self
 
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, list[list[str]], list[np.ndarray]]:
-        """``(len(texts), n_terms)`` fit of each term to each text, the texts' sentences and their vectors."""
-        sentences = [split_evidence(t, self.sentence_words) or [t] for t in texts]
-        flat = [s for group in sentences for s in group]
-        vectors = _unit(np.asarray(self.encode(flat), dtype=np.float32)) if flat else np.zeros((0, 1), np.float32)
+        """``(len(texts), n_terms)`` fit of each term to each text, the texts' sentences and their fits.
+
+        A text is scored by its evidence snippets (sentence groups the model reads whole) and its mean; the
+        source quoted for a phrase is the single sentence that fits it best.
+        """
+        snippets = [split_evidence(t, self.sentence_words) or [t] for t in texts]
+        sentences = [split_sentences(t, self.sentence_words) or [t] for t in texts]
+        flat = [s for group in snippets + sentences for s in group]
+        vectors = _unit(np.asarray(self.encode(flat), dtype=np.float32))
         rows, per_text, start = [], [], 0
-        for group in sentences:
+        for group in snippets:
             s = vectors[start : start + len(group)]
             start += len(group)
-            per_text.append(s @ self.vectors_.T)
-            mean = _unit(s.mean(axis=0))
-            rows.append(self.sentence_weight * per_text[-1].max(axis=0)
-                        + (1 - self.sentence_weight) * (self.vectors_ @ mean))
+            rows.append(self.sentence_weight * (s @ self.vectors_.T).max(axis=0)
+                        + (1 - self.sentence_weight) * (self.vectors_ @ _unit(s.mean(axis=0))))
+        for group in sentences:
+            per_text.append(vectors[start : start + len(group)] @ self.vectors_.T)
+            start += len(group)
         return np.asarray(rows).reshape(len(texts), len(self.terms_)), sentences, per_text
 
     def propose(self, texts: Sequence[str], *, k: int | None = None, groups: Sequence[str] | None = None
