@@ -268,8 +268,10 @@ class MembersService:
             org = proposal.organization
             repo.decide(proposal, APPROVED if approve else DECLINED, actor)
             if approve:
-                DirectoryRepository(s).apply(Organization, org, org.external_id,
-                                             {"capabilities": proposal.capabilities, "needs": proposal.needs})
+                values: dict[str, object] = {"capabilities": proposal.capabilities, "needs": proposal.needs}
+                if proposal.sectors is not None:
+                    values["sectors"] = list(proposal.sectors)
+                DirectoryRepository(s).apply(Organization, org, org.external_id, values)
             audit(s, actor, "member.proposal_" + ("approve" if approve else "decline"), f"org:{org.external_id}",
                   {"proposal": proposal.id})
             return t.PROPOSAL_DONE.format(id=proposal.id, org=org.name, state="approved" if approve else "declined")

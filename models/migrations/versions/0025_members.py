@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("capabilities", sa.Text(), nullable=False),
         sa.Column("needs", sa.Text(), nullable=False),
+        sa.Column("sectors", sa.JSON(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("decided_by", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
