@@ -68,6 +68,13 @@ class MembersService:
         self.sessions = sessions
 
     # -- first contact -------------------------------------------------------------------------------
+    def status(self, platform: str, workspace_id: str, user_id: str) -> str | None:
+        """"Name (Organization)" of the person this account is linked to, or ``None``."""
+        with self.sessions() as s:
+            account = MemberRepository(s).account(platform, workspace_id, user_id)
+            person = account.person if account is not None else None
+            return f"{person.name}{_of(person.organization)}" if person is not None else None
+
     def offer(self, platform: str, workspace_id: str, user_id: str, email: str | None) -> LinkOffer:
         """The "Is this you?" offer for a chat account with this verified e-mail; writes nothing."""
         join = t.JOIN_USAGE
