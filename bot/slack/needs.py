@@ -72,8 +72,8 @@ def form_of(view: dict[str, Any]) -> NeedForm:
 
 
 def _field_of(message: str) -> str:
-    for needle, block in (("deadline", "deadline"), ("funding", "funding"), ("Visibility", "visibility"),
-                          ("description", "description")):
+    for needle, block in (("title or a description", "title"), ("deadline", "deadline"), ("funding", "funding"),
+                          ("Visibility", "visibility"), ("description is", "description")):
         if needle in message:
             return block
     return "title"
