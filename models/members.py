@@ -150,3 +150,34 @@ def paused_members(session: Session, today: date) -> tuple[set[int], set[int]]:
         if org_id is not None:
             by_org.setdefault(org_id, set()).add(person_id)
     return paused, {org_id for org_id, members in by_org.items() if members <= paused}
+
+
+def excluded_refs(session: Session, person_ids: list[int]) -> dict[int, set[str]]:
+    """``{person id: refs of the organizations they excluded, their people and their needs}``.
+
+    A member who excluded an organization is not shown it anywhere (answers, digests), not only in
+    introductions.
+    """
+    from models.directory import Need
+
+    wanted = [p for p in person_ids if p is not None]
+    if not wanted:
+        return {}
+    prefs = {pid: set(orgs or []) for pid, orgs in session.execute(
+        select(IntroPreference.person_id, IntroPreference.excluded_orgs).where(
+            IntroPreference.person_id.in_(wanted)))}
+    names = sorted({ext for orgs in prefs.values() for ext in orgs})
+    if not names:
+        return {}
+    refs: dict[str, set[str]] = {ext: {f"org:{ext}"} for ext in names}
+    orgs = dict(session.execute(select(Organization.id, Organization.external_id)
+                                .where(Organization.external_id.in_(names))).all())
+    for org_id, ext in session.execute(select(Person.organization_id, Person.external_id)
+                                       .where(Person.organization_id.in_(list(orgs)))):
+        if org_id is not None:
+            refs[orgs[org_id]].add(f"person:{ext}")
+    for org_id, ext in session.execute(select(Need.organization_id, Need.external_id)
+                                       .where(Need.organization_id.in_(list(orgs)))):
+        if org_id is not None:
+            refs[orgs[org_id]].add(f"need:{ext}")
+    return {pid: {r for ext in exts for r in refs.get(ext, ())} for pid, exts in prefs.items() if exts}
