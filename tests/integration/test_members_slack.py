@@ -166,3 +166,39 @@ def test_a_member_cannot_edit_or_close_someone_elses_need(stack: SlackStack) -> 
     assert "You have no need" in command(stack, f"need close {ref}", "UNEW", "x1")
     with stack.container.sessions() as s:
         assert s.scalars(select(Need.status).where(Need.external_id == ref)).one() == "open"
+
+
+def test_drafted_profile_modal_saves_only_on_save(stack: SlackStack) -> None:
+    command(stack, "link confirm", "UANA", "d0")
+    opened = command(stack, "draft", "UANA", "d1")
+    assert "Your drafted profile is open" in opened
+    [waiting] = stack.fake.calls_to("views.open")
+    assert "Reading what you told me" in json.dumps(waiting.params["view"])
+    [update] = stack.fake.wait_for("views.update")
+    view = update.params["view"]
+    assert update.params["view_id"] == "V123" and view["callback_id"] == "profile_draft"
+    assert {"capabilities", "needs", "sectors", "skills"} <= {b.get("block_id") for b in view["blocks"]}
+    with stack.container.sessions() as s:
+        from models.members import OrgTextProposal
+
+        before = int(s.scalar(select(func.count()).select_from(OrgTextProposal)) or 0)
+    assert before == 0  # shown, nothing saved
+    body = payload("test_view_submission__body")
+    body["user"]["id"] = "UANA"
+    body["team"] = {"id": TEAM, "domain": "x"}
+    state = {name: {"value": {"type": "plain_text_input", "value": value}} for name, value in
+             {"capabilities": "", "needs": "Robotic TIG welding cells", "sectors": "metals", "skills": ""}.items()}
+    body["view"].update(callback_id="profile_draft", state={"values": state})
+    assert stack.server.post(*interactive_request(body)).text == ""
+    assert "waits for staff approval" in wait(lambda: dms_to(stack, "UANA") if "Saved" in dms_to(stack, "UANA")
+                                              else None)
+    with stack.container.sessions() as s:
+        proposal = s.scalars(select(OrgTextProposal)).one()
+        assert proposal.sectors == ["metals"] and "Robotic TIG welding cells" in proposal.needs
+
+
+def test_staff_link_accounts_in_chat(stack: SlackStack) -> None:
+    assert "Only cluster staff" in command(stack, "member link slack:T111:UKIM person:p-kim", "UANA", "s1")
+    assert "Linked: you are Kim Roy (WeldCo)" in command(stack, "member link slack:T111:UKIM person:p-kim",
+                                                        "WSTAFF", "s2")
+    assert "no longer linked from Kim Roy" in command(stack, "member unlink slack:T111:UKIM", "WSTAFF", "s3")
