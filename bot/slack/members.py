@@ -10,6 +10,7 @@ text out; the people to tell get a DM.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -143,14 +144,18 @@ def member_command(services: Any, command: dict[str, Any], client: WebClient) ->
     return STAFF_USAGE
 
 
-def home_section(req: HomeRequest) -> HomeSection:
+def home_section(container: Any) -> Callable[[HomeRequest], HomeSection]:
     """"Your place in the directory": who you are linked to, or how to find yourself; draft and post buttons."""
-    linked = req.container.members.status(req.platform, req.workspace_id, req.user_id)
-    if linked is None:
-        return HomeSection(HOME_HEADING, NOT_LINKED_HOME, buttons=(HomeButton(HOME_LINK, "Find me", "link",
-                                                                             "primary"),))
-    return HomeSection(HOME_HEADING, f"You are {linked}.", buttons=(
-        HomeButton(HOME_DRAFT, "Draft my profile", "draft"), HomeButton(HOME_POST, "Post a need", "post")))
+
+    def section(req: HomeRequest) -> HomeSection:
+        linked = container.members.status(req.platform, req.workspace_id, req.user_id)
+        if linked is None:
+            return HomeSection(HOME_HEADING, NOT_LINKED_HOME, buttons=(HomeButton(HOME_LINK, "Find me", "link",
+                                                                                 "primary"),))
+        return HomeSection(HOME_HEADING, f"You are {linked}.", buttons=(
+            HomeButton(HOME_DRAFT, "Draft my profile", "draft"), HomeButton(HOME_POST, "Post a need", "post")))
+
+    return section
 
 
 def link_message(text: str, offered: bool) -> dict[str, Any]:

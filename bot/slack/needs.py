@@ -25,7 +25,6 @@ from slack_sdk.models.views import View
 from bot.core.ask import render_text
 from bot.core.errors import UserFacingError
 from bot.core.member_needs import MAX_DESCRIPTION, MAX_TITLE, NeedForm
-from bot.slack.home import HomeButton, HomeRequest, HomeSection
 from bot.slack.render import to_slack_message
 from bot.slack.translate import PLATFORM, team_of
 
@@ -118,12 +117,6 @@ def need_command(services: Any, command: dict[str, Any], client: WebClient) -> s
     reply = services.container.needs.command(PLATFORM, command.get("team_id") or "", command["user_id"],
                                              word.lower(), args)
     return render_text(reply.text, reply.sections)
-
-
-def home_section(req: HomeRequest) -> HomeSection:
-    """"Post a need" under the member's needs."""
-    return HomeSection("Post a need", "Tell members what you are looking for: public, staff-only or anonymous.",
-                       buttons=(HomeButton(HOME_POST, "Post a need", "post", "primary"),))
 
 
 def register(app: Any) -> None:

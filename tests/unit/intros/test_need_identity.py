@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.bootstrap import digest_config
 from bot.config import Settings
 from bot.core.ask import group
 from bot.core.digest_service import DigestService
@@ -58,7 +59,7 @@ def test_every_rendering_path_keeps_the_poster_hidden(posted: World, caplog: pyt
     _clean(json.dumps(reply_card(reply)), "the Teams answer")
 
     # the weekly digest of a provider whose capabilities fit the need
-    digests = DigestService(sessions=world.sessions, catalog=catalog, settings=Settings(), services={})
+    digests = DigestService(sessions=world.sessions, catalog=catalog, config=digest_config(Settings()))
     _, digest = digests.preview(f"{WS}:U-CARLA", world.clock() + timedelta(days=7))
     assert digest is not None
     rendered = digest_message(digest)

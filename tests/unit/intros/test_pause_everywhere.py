@@ -36,6 +36,7 @@ def test_pause_hides_the_member_and_their_organization_until_resumed(world: Worl
 def test_an_excluded_organization_stays_out_of_the_members_answers_and_digest(world: World) -> None:
     from datetime import timedelta
 
+    from bot.bootstrap import digest_config
     from bot.config import Settings
     from bot.core.digest_service import DigestService
     from bot.core.feedback import ActivityRepository, Asker
@@ -44,7 +45,7 @@ def test_an_excluded_organization_stays_out_of_the_members_answers_and_digest(wo
     with world.sessions() as s:
         hidden = ActivityRepository(s).dismissed(Asker("slack", WS, "U-ANA", person_id=world.ids["ana"]))
     assert {"org:alumaker", "person:marc", "need:n-anon"} <= hidden and "org:weldbot" not in hidden
-    digests = DigestService(sessions=world.sessions, catalog=world.service.catalog, settings=Settings(), services={})
+    digests = DigestService(sessions=world.sessions, catalog=world.service.catalog, config=digest_config(Settings()))
     _, digest = digests.preview(f"{WS}:U-ANA", world.clock() + timedelta(days=7))
     shown = {s.ref for section in (digest.sections if digest else ()) for s in section.suggestions}
     assert shown and not shown & {"org:alumaker", "person:marc", "need:n-anon"}

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.directory_desk import DirectoryDesk
 from bot.slack.profile import ProfileForm, form_from_view, profile_view, validate
-from models.members import OrgTextProposal
 from models.directory import Organization, Person, PlatformAccount
 from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository

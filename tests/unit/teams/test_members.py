@@ -3,7 +3,6 @@ around the real members, needs and draft services."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,18 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core.catalog import Catalog
-from bot.core.member_needs import NeedsService
-from bot.core.members import MembersService
-from bot.core.profile_draft import DraftService
 from bot.teams.app import TeamsRuntime, build_teams
 from bot.teams.proactive import RetryPolicy
-from matching.embeddings import HashingEmbedder
 from models.directory import Need, Person, PlatformAccount
 from models.members import OrgTextProposal
 from tests.unit.members.conftest import seed_members
 from tests.unit.teams.cards import assert_valid_card, cards_in, texts_of
-from tests.unit.teams.support import FakeCore, anonymous_connections
+from tests.unit.teams.support import FakeCore, anonymous_connections, teams_container
 from tests.unit.teams.test_profile import Conversation
 
 
@@ -42,12 +36,10 @@ class Chat(Conversation):
 
 @pytest.fixture
 def teams(fake_core: FakeCore, sessions: sessionmaker[Session], teams_settings: Settings) -> TeamsRuntime:
+    """The production Teams wiring around the real container (its ask service faked, to prove it is not used)."""
     seed_members(sessions)
-    catalog = Catalog(sessions, HashingEmbedder(), check_interval=0.0)
-    container = SimpleNamespace(
-        settings=teams_settings, sessions=sessions, services={}, ask=fake_core.ask, act=fake_core.act,
-        members=MembersService(sessions), needs=NeedsService(sessions, catalog),
-        drafts=DraftService(sessions, HashingEmbedder()))
+    container = teams_container(sessions, teams_settings, fake_core)
+    container.catalog.check_interval = 0.0
     return build_teams(container, connections=anonymous_connections(), policy=RetryPolicy(min_interval=0))
 
 

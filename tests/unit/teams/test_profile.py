@@ -16,7 +16,6 @@ from bot.core.directory_desk import DirectoryDesk
 from bot.teams import profile
 from bot.teams.app import TeamsRuntime
 from bot.teams.profile import ProfileForm, form_from_value, validate
-from models.members import OrgTextProposal
 from models.directory import Organization, Person, PlatformAccount
 from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository
