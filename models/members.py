@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -49,7 +49,7 @@ class OrgTextProposal(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     capabilities: Mapped[str] = mapped_column(Text, default="")
     needs: Mapped[str] = mapped_column(Text, default="")
-    sectors: Mapped[list[str] | None] = mapped_column(JSON, default=None)  # None: leave the sectors as they are
+    sectors: Mapped[list[str] | None] = mapped_column(default=None)  # None: leave the sectors as they are
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
     decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

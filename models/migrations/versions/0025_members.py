@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0025_members"
 down_revision: str | Sequence[str] | None = "0001_directory"
@@ -45,7 +46,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("capabilities", sa.Text(), nullable=False),
         sa.Column("needs", sa.Text(), nullable=False),
-        sa.Column("sectors", sa.JSON(), nullable=True),
+        sa.Column("sectors", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("decided_by", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
