@@ -1,6 +1,7 @@
 """Members building their presence on Teams, typed to the bot: ``link`` / ``link confirm`` ("Is this you?"),
-``join <organization>``, ``need <text>`` / ``needs`` / ``need close|fulfilled|edit <id>``, and ``draft``,
-which answers with a card to edit and confirm (nothing is saved unless *Save* is pressed).
+``join <organization>``, ``need`` (a *Post a need* card), ``need <text>`` / ``needs`` /
+``need close|fulfilled|edit <id>``, and ``draft``, which answers with a card to edit and confirm (nothing is
+saved unless *Save* is pressed).
 
 The e-mail is what Teams puts on the sender (``email`` or ``userPrincipalName`` of ``from``, as the Agents
 SDK hands it over; no Graph call): without one the member is told to ask to join. Card text is literal
@@ -17,13 +18,16 @@ from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnConte
 
 from bot.core.ask import render_text
 from bot.core.errors import UserFacingError
+from bot.core.member_needs import NeedForm
 from bot.core.profile_draft import Draft, Kept
 from bot.teams import translate
 from bot.teams.render import card, card_activity, literal, submit, text_activity
 
 PLATFORM = "teams"
 COMMAND = re.compile(r"^\s*(link|join|needs?|draft)\b(.*)$", re.IGNORECASE | re.DOTALL)
-CONFIRM_DRAFT = "draft_confirm"
+CONFIRM_DRAFT, POST_NEED = "draft_confirm", "need_post"
+VISIBILITY_CHOICES = {"public": "Public: members see it", "staff-only": "Staff only (confidential)",
+                      "anonymous": "Anonymous: members see it without us"}
 FIELDS = (("capabilities", "What you offer"), ("needs", "What you look for"), ("sectors", "Sectors"),
           ("skills", "Skills"))
 
@@ -50,6 +54,26 @@ def draft_card(draft: Draft) -> dict[str, Any]:
         submit("Save", {"action": CONFIRM_DRAFT}, style="positive")])
 
 
+def need_card(error: str | None = None, value: dict[str, Any] | None = None) -> dict[str, Any]:
+    """*Post a need*: title, description, funding stream, deadline, who sees it (and the last refusal)."""
+    value = value or {}
+    body: list[dict[str, Any]] = [literal("Post a need", weight="bolder", size="medium")]
+    if error:
+        body.append(literal(error, color="attention", spacing="small"))
+    body += [
+        {"type": "Input.Text", "id": "title", "label": "Title", "maxLength": 300, "value": value.get("title", "")},
+        {"type": "Input.Text", "id": "description", "label": "What you are looking for", "isMultiline": True,
+         "maxLength": 3000, "value": value.get("description", "")},
+        {"type": "Input.Text", "id": "funding", "label": "Funding stream (id or name)", "maxLength": 300,
+         "value": value.get("funding", "")},
+        {"type": "Input.Date", "id": "deadline", "label": "Deadline", "value": value.get("deadline", "")},
+        {"type": "Input.ChoiceSet", "id": "visibility", "label": "Who sees it", "style": "compact",
+         "value": value.get("visibility") or "public",
+         "choices": [{"title": label, "value": key} for key, label in VISIBILITY_CHOICES.items()]},
+    ]
+    return card(body, fallback_text="Post a need", actions=[submit("Post", {"action": POST_NEED}, style="positive")])
+
+
 def kept_of(value: dict[str, Any]) -> Kept:
     def lines(name: str) -> list[str]:
         return [x.strip(" •-\t") for x in str(value.get(name) or "").splitlines() if x.strip(" •-\t")]
@@ -69,6 +93,8 @@ def run(core: Any, activity: dict[str, Any], word: str, args: str) -> dict[str, 
             return offer.text + ("\nSay \"link confirm\" to confirm." if offer.person_ref else "")
         if word == "join":
             return str(core.members.request_join(PLATFORM, tenant, user, args, name).text)
+        if word == "need" and not args:
+            return need_card()
         if word in ("need", "needs"):
             reply = core.needs.command(PLATFORM, tenant, user, word, args)
             return render_text(reply.text, reply.sections)
@@ -88,7 +114,7 @@ def register(agent: AgentApplication[TurnState], core: Any) -> None:
 
     def is_confirm(context: TurnContext) -> bool:
         value = translate.submitted_value(context.activity)
-        return bool(value and value.get("action") == CONFIRM_DRAFT)
+        return bool(value and value.get("action") in (CONFIRM_DRAFT, POST_NEED))
 
     async def on_command(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
@@ -101,12 +127,27 @@ def register(agent: AgentApplication[TurnState], core: Any) -> None:
     async def on_confirm(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
         value = translate.submitted_value(context.activity) or {}
+        if value.get("action") == POST_NEED:
+            await on_need(context, data, value)
+            return
         try:
             text = await asyncio.to_thread(core.drafts.confirm, PLATFORM, translate.tenant_of(data),
                                            translate.user_id_of(data), kept_of(value))
         except UserFacingError as exc:
             text = exc.message
         await context.send_activity(text_activity(text))
+
+    async def on_need(context: TurnContext, data: dict[str, Any], value: dict[str, Any]) -> None:
+        """The card's Post: matches as text, or the card again with the refusal (nothing saved)."""
+        form = NeedForm(*(str(value.get(k) or "") for k in ("title", "description", "funding", "deadline",
+                                                             "visibility")))
+        try:
+            reply = await asyncio.to_thread(core.needs.post, PLATFORM, translate.tenant_of(data),
+                                            translate.user_id_of(data), form)
+        except UserFacingError as exc:
+            await context.send_activity(card_activity(need_card(exc.message, value), summary=exc.message))
+            return
+        await context.send_activity(text_activity(render_text(reply.text, reply.sections)))
 
     agent.add_route(is_confirm, on_confirm, rank=RouteRank.FIRST)
     agent.add_route(is_command, on_command, rank=RouteRank.FIRST)

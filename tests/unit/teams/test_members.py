@@ -82,3 +82,22 @@ def test_no_email_or_an_ambiguous_one_links_nobody(teams: TeamsRuntime, sessions
         assert all(a.person_id is None for a in s.scalars(select(PlatformAccount)))
     shared.say("join WeldCo")
     assert "Request sent" in shared.last_text()
+
+
+def test_the_post_a_need_card_refuses_bad_input_then_posts(teams: TeamsRuntime,
+                                                           sessions: sessionmaker[Session]) -> None:
+    chat = Chat(teams, "ana@acme.example")
+    chat.say("link confirm")
+    chat.say("need")
+    [card] = cards_in(chat.messages[-1])
+    assert_valid_card(card)
+    assert {e["id"] for e in card["body"] if e["type"].startswith("Input.")} == {
+        "title", "description", "funding", "deadline", "visibility"}
+    chat.submit({"action": "need_post", "title": "", "description": "", "visibility": "staff-only"}, card_id=None)
+    [again] = cards_in(chat.messages[-1])
+    assert "needs a title or a description" in " ".join(texts_of(again)) and _count(sessions, Need) == 0
+    chat.submit({"action": "need_post", "title": "Weld cell audit", "description": "Confidential TIG audit",
+                 "visibility": "staff-only"}, card_id=None)
+    assert "Posted" in chat.last_text() and "staff-only" in chat.last_text()
+    with sessions() as s:
+        assert s.scalars(select(Need.visibility)).one() == "staff"
