@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: install run test lint bench bench-pgvector bench-catalog-pgvector eval dev-benchmarks train-ranker clean chromium \
-	dashboard-screenshots bench-dashboard bench-signals
+	dashboard-screenshots bench-dashboard bench-signals bench-profile-draft
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,3 +69,7 @@ dashboard-screenshots: $(STAMP) $(CHROMIUM)
 
 bench-dashboard: $(STAMP)
 	$(BIN)/python scripts/bench_dashboard.py --members 10000 --events 100000
+
+# Drafted profiles on the demo's need authors: share of their topics among the top 10 phrases.
+bench-profile-draft: $(STAMP)
+	$(BIN)/python scripts/bench_profile_draft.py --torch-threads 1

@@ -29,7 +29,10 @@ from bot.core.home import MemberHome
 from bot.core.intro_base import IntroConfig
 from bot.core.intro_delivery import Messenger, StaffBoard
 from bot.core.intros import IntroService
+from bot.core.member_needs import NeedsService
+from bot.core.members import MembersService
 from bot.core.privacy import PrivacyService
+from bot.core.profile_draft import DraftService
 from bot.core.ranking import load_configured_ranker, matcher_factory
 from bot.core.signal_service import SignalConfig, SignalService
 from bot.core.vector_search import build_vector_search
@@ -106,7 +109,8 @@ def bootstrap(
         privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
         directory=DirectoryDesk(sessions),
         home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),
-        events=EventLedger(sessions), platforms=platforms,
+        events=EventLedger(sessions), platforms=platforms, members=MembersService(sessions),
+        needs=NeedsService(sessions, catalog), drafts=DraftService(sessions, embedder),
     )
     platforms.update(load_platforms(container))
     return container

@@ -20,7 +20,10 @@ from bot.core.directory_desk import DirectoryDesk
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
 from bot.core.intros import IntroService
+from bot.core.member_needs import NeedsService
+from bot.core.members import MembersService
 from bot.core.privacy import PrivacyService
+from bot.core.profile_draft import DraftService
 from bot.core.signal_service import SignalService
 from bot.core.vector_search import VectorSearch
 from bot.dashboard.service import DashboardService
@@ -48,4 +51,7 @@ class Container:
     directory: DirectoryDesk  # a member's own profile form, staff counts
     home: MemberHome  # a member's home sections and their buttons
     events: EventLedger  # de-duplication of retried platform events
+    members: MembersService  # linking chat accounts to the directory, join requests, proposed organization texts
+    needs: NeedsService  # needs posted from chat (public, staff-only, anonymous), with matches at once
+    drafts: DraftService  # a profile drafted from the member's questions, needs and saved items
     platforms: dict[str, Platform] = field(default_factory=dict)  # the enabled ones, by account platform name

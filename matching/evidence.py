@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_evidence", "item_snippets"]
+__all__ = ["split_evidence", "item_snippets", "sentences"]
 
 # A sentence ends at . ! ? or ; followed by space, or at a line break (bullet lists, CSV cells).
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
@@ -17,6 +17,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
 
 def _sentences(text: str) -> list[str]:
     return [t for s in _SENTENCE_END.split(text) if (t := s.strip())]
+
+
+def sentences(text: str, max_words: int = 60) -> list[str]:
+    """``text`` cut into its sentences (an over-long one into ``max_words`` windows): quotable sources."""
+    out: list[str] = []
+    for sentence in _sentences(text):
+        words = sentence.split()
+        out += [sentence] if len(words) <= max_words else _chunk_words(words, max_words)
+    return out
 
 
 def _chunk_words(words: list[str], max_words: int) -> list[str]:

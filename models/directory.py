@@ -23,7 +23,10 @@ DELIVERIES = ("online", "in-person", "hybrid")
 LANGUAGES = ("en", "fr", "bilingual")
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 FUNDING_KINDS = ("project_stream", "workforce_program")
-NEED_STATUSES = ("open", "closed")
+NEED_STATUSES = ("open", "closed", "fulfilled")
+#: Who sees a need: members (public), staff and the matching only (staff), members without its organisation
+#: until the owner accepts an introduction (anonymous).
+NEED_VISIBILITIES = ("public", "staff", "anonymous")
 
 
 class Organization(TimestampMixin, Base):
@@ -85,6 +88,7 @@ class PlatformAccount(TimestampMixin, Base):
     conversation_ref: Mapped[dict | None] = mapped_column(default=None)  # Teams conversation reference
     active: Mapped[bool] = mapped_column(default=True)
     is_staff: Mapped[bool] = mapped_column(default=False)
+    org_admin: Mapped[bool] = mapped_column(default=False)  # may approve others joining the person's organization
 
     person: Mapped[Person | None] = relationship(back_populates="accounts")
 
@@ -141,6 +145,10 @@ class Need(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
     anonymous: Mapped[bool] = mapped_column(default=False)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")  # public | staff (anonymous: the flag)
+    funding_stream_id: Mapped[int | None] = mapped_column(ForeignKey("funding_streams.id", ondelete="SET NULL"))
+    deadline: Mapped[date | None] = mapped_column(default=None)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class EmbeddingCache(Base):

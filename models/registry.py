@@ -7,6 +7,7 @@ from models import (
     digest,  # noqa: F401
     directory,  # noqa: F401
     intros,  # noqa: F401
+    members,  # noqa: F401
     privacy,  # noqa: F401
     signals,  # noqa: F401
     slack,  # noqa: F401

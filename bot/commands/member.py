@@ -1,4 +1,5 @@
-"""Staff commands about members' data: ``clustermatch member export|forget|visibility|staff`` and ``audit``.
+"""Staff commands about members' data: ``clustermatch member export|forget|visibility|staff|link|unlink`` and
+``audit``.
 
 A member id is ``person:<external_id>`` or a chat account ``slack:<team>:<user>`` / ``teams:<tenant>:<user>``.
 Every change is written to the audit log with the operator (``cli:<login>``) as the actor.
@@ -142,6 +143,43 @@ def staff_command(
         account.is_staff = not off
         audit(s, operator(), "member.staff", member, {"staff": not off})
     console.print(f"{member} is {'no longer ' if off else ''}staff.", highlight=False)
+
+
+def _chat_account(member: str) -> tuple[str, str, str]:
+    parsed = parse_subject(member) if member.startswith(("slack:", "teams:")) else ("",)
+    if len(parsed) != 3:
+        errors.print("[red]Give a chat account: slack:<team>:<user> or teams:<tenant>:<user>.[/red]")
+        raise typer.Exit(2)
+    return parsed  # type: ignore[return-value]
+
+
+@member_app.command("link")
+def link_command(
+    account: Annotated[str, typer.Argument(help="slack:<team>:<user> or teams:<tenant>:<user>")],
+    person: Annotated[str, typer.Argument(help="person:<external_id> of the imported person")],
+    admin: Annotated[bool, typer.Option("--admin", help="May approve others joining the organization.")] = False,
+) -> None:
+    """Link a chat account to an imported person (audited); the member then sees and edits that profile."""
+    chat = _chat_account(account)
+    try:
+        text = _container().members.link(chat, person, operator(), admin=admin)
+    except UserFacingError as exc:
+        errors.print(f"[red]{exc.message}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(text, highlight=False)
+
+
+@member_app.command("unlink")
+def unlink_command(account: Annotated[str, typer.Argument(help="slack:<team>:<user> or teams:<tenant>:<user>")],
+                   ) -> None:
+    """Detach a chat account from its person (the person stays in the directory); audited."""
+    chat = _chat_account(account)
+    try:
+        text = _container().members.unlink(chat, operator())
+    except UserFacingError as exc:
+        errors.print(f"[red]{exc.message}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(text, highlight=False)
 
 
 def parse_since(raw: str | None, now: datetime | None = None) -> datetime | None:

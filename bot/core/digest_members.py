@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models.activity import MatchFeedback, Question
 from models.digest import DigestDelivery, DigestItem
 from models.directory import Course, FundingStream, Need, Organization, Person, PlatformAccount
+from models.members import excluded_refs
 
 REPEAT_WINDOW = timedelta(weeks=4)
 FIRST_LOOKBACK = timedelta(weeks=4)  # "new" for a member's first digest
@@ -129,6 +130,10 @@ def _load_chunk(session: Session, accounts: list[PlatformAccount], now: datetime
     )
     for platform, workspace, user, ref in session.execute(f_stmt):
         dismissed[(platform, workspace, user)].add(ref)
+    excluded = excluded_refs(session, person_ids)  # organizations a member excluded stay out of their digest
+    for account in accounts:
+        if account.person_id in excluded:
+            dismissed[(account.platform, account.workspace_id, account.user_id)] |= excluded[account.person_id]
     last_sent: dict[int, datetime] = dict(
         session.execute(  # type: ignore[arg-type]
             select(DigestDelivery.account_id, func.max(DigestDelivery.sent_at))

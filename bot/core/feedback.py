@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.activity import MatchFeedback, Question, SavedMatch, ShownSuggestion
 from models.directory import Organization, Person, PlatformAccount
+from models.members import excluded_refs
 
 NOT_RELEVANT = "not_relevant"
 
@@ -160,9 +161,12 @@ class ActivityRepository:
         return True
 
     def dismissed(self, asker: Asker) -> set[str]:
-        """Refs this member marked not relevant: never shown to them again."""
+        """Refs this member marked not relevant, and the organizations they excluded: never shown to them."""
         stmt = self._mine(MatchFeedback, asker).where(MatchFeedback.verdict == NOT_RELEVANT)
-        return {fb.ref for fb in self.session.scalars(stmt)}
+        hidden = {fb.ref for fb in self.session.scalars(stmt)}
+        if asker.person_id is not None:
+            hidden |= excluded_refs(self.session, [asker.person_id]).get(asker.person_id, set())
+        return hidden
 
     def _known(self, query_id: str | None) -> str | None:
         """``query_id`` if it names a recorded question (buttons on old or foreign messages may not)."""

@@ -22,6 +22,7 @@ from bot.core.intro_store import IntroRepository, aware
 from bot.core.messages import Suggestion
 from models.directory import Organization, Person
 from models.intros import ACCEPTED, OPEN_STATES, IntroPreference
+from models.repositories import DirectoryRepository
 
 COMMANDS = ("pause", "resume", "exclude", "include", "intros")
 _DATE = re.compile(r"^(?:until\s+)?(\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
@@ -71,6 +72,8 @@ class Preferences:
                 return self.overview(platform, workspace_id, user_id).to_text()
             pref = repo.preference(person.id, create=True)
             assert pref is not None
+            if word in ("pause", "resume"):
+                DirectoryRepository(s).bump_version()  # a paused member leaves every answer, digest and team
             if word == "pause":
                 return self._pause(pref, args, today)
             if word == "resume":

@@ -31,6 +31,7 @@ from models.intros import (
     IntroPreference,
     IntroSuggestion,
 )
+from models.members import JoinRequest, OrgTextProposal
 from models.privacy import AuditEntry, can_see
 
 FORMAT = "clustermatch-member-export/1"
@@ -229,6 +230,16 @@ def _digest_items(s: Session, subj: Subject, r: Redactor) -> list[dict[str, Any]
     return [plain(i, account_id=YOU, ref=r.ref(i.ref)) for i in rows]
 
 
+def _join_requests(s: Session, subj: Subject, r: Redactor) -> list[dict[str, Any]]:
+    rows = s.scalars(select(JoinRequest).where(JoinRequest.account_id.in_(id_list(subj.account_ids))))
+    return [plain(j, account_id=YOU) for j in rows]
+
+
+def _proposals(s: Session, subj: Subject, r: Redactor) -> list[dict[str, Any]]:
+    rows = s.scalars(select(OrgTextProposal).where(OrgTextProposal.person_id == (subj.person_id or -1)))
+    return [plain(p, person_id=YOU) for p in rows]
+
+
 def _audit(s: Session, subj: Subject, r: Redactor) -> list[dict[str, Any]]:
     about = list(subj.refs | subj.actors) or ["-"]
     stmt = select(AuditEntry).where(or_(AuditEntry.target.in_(about), AuditEntry.actor.in_(about)))
@@ -253,6 +264,8 @@ EXPORTERS: dict[str, Exporter] = {
     "digest_preferences": _digest_prefs,
     "digest_deliveries": _deliveries,
     "digest_items": _digest_items,
+    "join_requests": _join_requests,
+    "org_text_proposals": _proposals,
     "audit_log": _audit,
 }
 

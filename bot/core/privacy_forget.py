@@ -39,6 +39,7 @@ from models.intros import (
     IntroPreference,
     IntroSuggestion,
 )
+from models.members import JoinRequest, OrgTextProposal
 from models.privacy import FORGOTTEN, AuditEntry, audit
 from models.repositories import DirectoryRepository, content_hash
 
@@ -193,6 +194,8 @@ def forget_subject(
         ShownSuggestion.ref.in_(list(refs) or ["-"]))))
     remove("questions", delete(Question).where(account_filter(Question, subject)))
     remove("needs", delete(Need).where(Need.id.in_(id_list(subject.need_ids))))
+    remove("join_requests", delete(JoinRequest).where(JoinRequest.account_id.in_(accounts)))
+    remove("org_text_proposals", delete(OrgTextProposal).where(OrgTextProposal.person_id == pid))
     remove("platform_accounts", delete(PlatformAccount).where(PlatformAccount.id.in_(accounts)))
     remove("people", delete(Person).where(Person.id == pid))
 

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.directory import PROVINCES, VISIBILITIES, Organization, Person, PlatformAccount
+from models.members import OrgTextProposal
+from models.privacy import audit
 from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
@@ -143,10 +145,15 @@ def save_profile(
             session.add(account)
         if account.person is None:
             account.person = person
-        # Only a form that showed the organization's texts may change them.
-        if org is not None and form.org_name is not None:
-            repo.apply(
-                Organization, org, org.external_id, {"capabilities": form.org_capabilities, "needs": form.org_needs}
-            )
+        # Only a form that showed the organization's texts may propose changes to them; staff approve a
+        # proposal before matching sees it (``bot.core.members``).
+        if org is not None and form.org_name is not None and (
+                (form.org_capabilities, form.org_needs) != (org.capabilities, org.needs)):
+            proposal = OrgTextProposal(organization_id=org.id, person_id=person.id,
+                                       capabilities=form.org_capabilities, needs=form.org_needs)
+            session.add(proposal)
+            session.flush()
+            audit(session, f"{platform}:{workspace_id}:{user_id}", "member.propose", f"org:{org.external_id}",
+                  {"proposal": proposal.id})
         logger.info("profile %s for a %s member in %s: %s", external_id, platform, workspace_id, status)
         return f"person:{external_id}"

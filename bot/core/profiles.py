@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from bot.core import texts
 from matching.evidence import split_evidence
 from models.directory import Course, FundingStream, Need, Organization, Person
+from models.members import paused_members
 from models.privacy import PUBLIC, strictest, visible_levels
 
 logger = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ _COLUMNS: dict[type[Any], str] = {
     Course: "external_id title provider_id provider_name description skills format delivery credential language "
     "province url visibility",
     FundingStream: "external_id name kind description eligibility closes_on max_contribution_cad url visibility",
-    Need: "external_id organization_id person_id title description anonymous",
+    Need: "external_id organization_id person_id title description anonymous visibility deadline",
 }
 
 
@@ -192,7 +193,7 @@ def _rows(session: Session, model: type[Any], *where: Any) -> Iterable[Any]:
 class _Load:
     """One pass over the directory: organizations first (the others join them in memory), then the rest."""
 
-    def __init__(self, session: Session, split: Splitter, allowed: tuple[str, ...]) -> None:
+    def __init__(self, session: Session, split: Splitter, allowed: tuple[str, ...], today: date) -> None:
         self.session, self.split, self.allowed = session, split, allowed
         self.orgs: dict[int, _Org] = {}
         self.decoded: _Memo[str | None, Any] = _Memo(lambda raw: None if raw is None else json.loads(raw))
@@ -206,7 +207,10 @@ class _Load:
         self.strict: _Memo[tuple[str | None, ...], str] = _Memo(lambda levels: strictest(*levels))
         table = Person.__table__
         closed = set(session.scalars(select(table.c.id).where(table.c.visibility != PUBLIC)))
-        self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open") if n[2] not in closed]
+        self.paused, self.paused_orgs = paused_members(session, today)
+        # A need past its deadline is no longer matched (nor shown in digests).
+        self.open_needs = [n for n in _rows(session, Need, Need.__table__.c.status == "open")
+                           if n[2] not in closed and (n[7] is None or n[7] >= today)]
 
     def level(self, own: str, org_id: int | None) -> str:
         org = self.orgs.get(org_id) if org_id is not None else None
@@ -223,7 +227,7 @@ class _Load:
             province = _intern(province)
             org = _Org(f"org:{ext}", name, province, capabilities, self.langs[languages], visibility)
             self.orgs[org_id] = org
-            if (visibility := self.strict[(visibility,)]) not in self.allowed:
+            if (visibility := self.strict[(visibility,)]) not in self.allowed or org_id in self.paused_orgs:
                 continue
             # Its open needs count when they are public, which takes the organization being public.
             posted = needs_by_org.get(org_id, ()) if visibility == PUBLIC else ()
@@ -234,7 +238,7 @@ class _Load:
                 subtitle=self.org_subtitles[kind, region, province],
                 url=website,
                 snippets=tuple(self.split(capabilities, description, self.listed["Sectors", sectors])),
-                needs=tuple(self.split(needs, *(f"{n[3]}. {n[4]}" for n in posted if not n[5]))),
+                needs=tuple(self.split(needs, *(f"{n[3]}. {n[4]}" for n in posted if not n[5] and n[6] == PUBLIC))),
                 offer=_join(capabilities, description, sep=" "),
                 province=province,
                 languages=org.languages,
@@ -243,7 +247,8 @@ class _Load:
 
     def people(self) -> Iterator[Profile]:
         table = Person.__table__
-        rows = _rows(self.session, Person, table.c.visibility.in_(self.allowed), table.c.role != "staff")
+        rows = _rows(self.session, Person, table.c.visibility.in_(self.allowed), table.c.role != "staff",
+                     table.c.id.not_in(self.paused or {-1}))
         for ext, name, role, title, org_id, affiliation, province, expertise, interests, languages, own in rows:
             if (visibility := self.level(own, org_id)) not in self.allowed:
                 continue
@@ -304,8 +309,11 @@ class _Load:
                 )
 
     def needs(self) -> Iterator[Profile]:
-        for ext, org_id, _person, title, description, anonymous in self.open_needs:
-            if self.level(PUBLIC, org_id) != PUBLIC:
+        for ext, org_id, person_id, title, description, anonymous, own, _deadline in self.open_needs:
+            if person_id in self.paused or org_id in self.paused_orgs:
+                continue
+            # A staff-only need is matched for staff (and its poster's own searches), never shown to members.
+            if self.level(PUBLIC, org_id) != PUBLIC or (level := self.strict[(own,)]) not in self.allowed:
                 continue
             org = self.orgs.get(org_id or -1)
             poster = org if org is not None and not anonymous else None
@@ -320,6 +328,7 @@ class _Load:
                 snippets=tuple(self.split(title, description)),
                 org_ref=poster.ref if poster is not None else None,
                 province=org.province if org is not None else None,
+                visibility=level,
             )
 
 
@@ -342,10 +351,11 @@ def load_profiles(
     very object, so a rebuild holds one copy of what did not change.
     """
     split = split or Splitter()
-    load = _Load(session, split, visible_levels(staff=include_staff))
+    today = today or date.today()
+    load = _Load(session, split, visible_levels(staff=include_staff), today)
     old = previous or {}
     profiles: list[Profile] = []
-    parts = load.organizations(), load.people(), load.courses(), load.funding(today or date.today()), load.needs()
+    parts = load.organizations(), load.people(), load.courses(), load.funding(today), load.needs()
     for part in parts:
         for profile in part:
             before = old.get(profile.ref)

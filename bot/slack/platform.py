@@ -122,7 +122,9 @@ class SlackPlatform:
         return SlackDigestSender(self.settings, token_for=self.token_for())
 
     def home_sections(self) -> Mapping[str, HomeSectionProvider]:
-        return self.container.home.sections()
+        from bot.slack.members import home_section as directory_section
+
+        return {**self.container.home.sections(), "directory": directory_section(self.container)}
 
 
 def platform(container: Container) -> SlackPlatform | None:

@@ -19,7 +19,7 @@ from bot.container import Container
 from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.core.messages import Reply
-from bot.teams import intros, profile, translate
+from bot.teams import intros, members, profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
 from bot.teams.proactive import TeamsSender
 from bot.teams.render import card_activity, text_activity, to_activity
@@ -152,5 +152,6 @@ def register(
     agent.adaptive_card.action_submit(re.compile(r".+"), submit_filter="action")(on_card_submit)
     agent.add_route(_is_profile_command, on_profile_command)
     intros.register(agent, core)  # pause, resume, exclude, include, intros, consortium
+    members.register(agent, core)  # link, join, need, needs, draft (and the draft card's Save)
     agent.message()(on_message)
     agent.error(on_error)

@@ -40,6 +40,9 @@ STAFF_FOLLOWUPS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], 
 #: ``/match <word> ...`` commands other flows add (e.g. ``digest``): word -> function(services, command, client)
 #: -> plain text, answered privately. ``UserFacingError`` text is shown as is.
 MEMBER_COMMANDS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], str]] = {}
+#: ``/match <word>`` commands that may open a modal right after the ack (the trigger id dies ~3 s after the
+#: command): word -> function(args) -> whether it opened one (then ``MEMBER_COMMANDS`` is not answered).
+OPENERS: dict[str, Callable[[Args], bool]] = {}
 
 
 def open_profile_if_asked(args: Args) -> None:
@@ -47,6 +50,8 @@ def open_profile_if_asked(args: Args) -> None:
     after the command)."""
     command = args.command or {}
     word, _ = command_parts(command.get("text") or "")
+    if word in OPENERS:
+        command["_opened"] = OPENERS[word](args)
     if word == PROFILE:
         open_profile_modal(
             args.client,
@@ -61,7 +66,7 @@ def open_profile_if_asked(args: Args) -> None:
 def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, services: SlackServices) -> None:
     """Answer privately (ephemeral) in the channel where the command was typed."""
     word, _ = command_parts(command.get("text") or "")
-    if word == PROFILE:
+    if word == PROFILE or command.get("_opened"):
         return
     if word in MEMBER_COMMANDS:
         message = text_message(MEMBER_COMMANDS[word](services, command, client))

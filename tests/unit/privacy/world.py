@@ -26,6 +26,7 @@ from models.intros import (
     IntroPreference,
     IntroSuggestion,
 )
+from models.members import JoinRequest, OrgTextProposal
 from models.privacy import audit
 from models.repositories import DirectoryRepository, content_hash
 
@@ -89,6 +90,9 @@ def build(sessions: sessionmaker[Session]) -> World:
         omar_acc = PlatformAccount(person_id=omar.id, platform="slack", workspace_id="TCLUSTER", user_id="UOMAR")
         s.add_all([slack, teams, omar_acc])
         s.flush()
+        s.add_all([JoinRequest(account_id=teams.id, organization_id=acme.id, name="Maria Quintessa"),
+                   OrgTextProposal(organization_id=acme.id, person_id=maria.id, capabilities="Magnesium hydroforming.",
+                                   needs=SHARED_TEXT)])
 
         # activity: Maria's own, an unlinked account's, and other members' traces of Maria
         q = Question(id="q" * 16, platform="slack", workspace_id="TCLUSTER", user_id="UMARIA77", person_id=maria.id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.directory_desk import DirectoryDesk
 from bot.slack.profile import ProfileForm, form_from_view, profile_view, validate
 from models.directory import Organization, Person, PlatformAccount
+from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository
 from tests.fakes.slack_harness import EVIL_NAME, payload
 
@@ -97,5 +98,7 @@ def test_members_of_an_organization_edit_its_offer_and_needs(sessions: sessionma
     save_profile(sessions, "T1", "U2", form_from_view(body["view"]))
     with sessions() as s:
         org = s.scalars(select(Organization)).one()
-        assert (org.capabilities, org.needs, org.name) == ("Stamping lines", "Welding automation", EVIL_NAME)
+        assert org.name == EVIL_NAME and org.capabilities != "Stamping lines"  # a proposal, for staff to approve
+        proposal = s.scalars(select(OrgTextProposal)).one()
+        assert (proposal.capabilities, proposal.needs) == ("Stamping lines", "Welding automation")
         assert s.scalars(select(Person)).one().expertise.startswith("Deep drawing")

@@ -17,6 +17,7 @@ from bot.teams import profile
 from bot.teams.app import TeamsRuntime
 from bot.teams.profile import ProfileForm, form_from_value, validate
 from models.directory import Organization, Person, PlatformAccount
+from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository
 from tests.unit.teams.cards import assert_valid_card, cards_in, texts_of
 from tests.unit.teams.support import FakeCore, load_sample
@@ -167,7 +168,10 @@ def test_members_of_an_organization_edit_its_texts(runtime: TeamsRuntime, sessio
     assert profile.SAVED in texts_of(cards_in(chat.messages[-1])[0])  # no card id: a new message
     with sessions() as session:
         org = session.scalars(select(Organization)).one()
-        assert (org.name, org.capabilities, org.needs) == (EVIL_ORG, "Robotic welding cells", "Cobots")
+        assert (org.name, org.capabilities, org.needs) == (EVIL_ORG, "Old", "")  # matching sees it once approved
+        proposal = session.scalars(select(OrgTextProposal)).one()
+        assert (proposal.capabilities, proposal.needs) == ("Robotic welding cells", "Cobots")
+        assert proposal.status == "pending"
         assert session.scalars(select(Person)).one().external_id == "p-jane"
 
 

@@ -1,0 +1,98 @@
+"""Needs posted from chat: checks, visibility, owner-only edits, close and fulfil, matches at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.catalog import Catalog
+from bot.core.errors import UserFacingError
+from bot.core.member_needs import NeedForm, NeedsService, parse_text
+from bot.core.members import MembersService
+from matching.embeddings import HashingEmbedder
+from models.directory import FundingStream, Need
+from models.privacy import AuditEntry
+from models.repositories import DirectoryRepository
+
+TODAY = date(2027, 1, 10)
+
+
+@pytest.fixture
+def needs(seeded: sessionmaker[Session]) -> NeedsService:
+    with seeded.begin() as s:
+        DirectoryRepository(s).upsert(FundingStream, "f-auto", {"name": "Automation pilot fund"})
+    MembersService(seeded).link(("slack", "T1", "U1"), "person:p-ana", "cli:staff")
+    catalog = Catalog(seeded, HashingEmbedder())
+    catalog.check_interval = 0.0
+    return NeedsService(seeded, catalog, today=lambda: TODAY)
+
+
+def _need_rows(sessions: sessionmaker[Session]) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(Need)) or 0)
+
+
+def test_parse_text_reads_options_from_the_end() -> None:
+    form = parse_text("Weld cell: robotic TIG for trays deadline 2027-03-01 funding f-auto anonymous")
+    assert form == NeedForm("Weld cell", "robotic TIG for trays", "f-auto", "2027-03-01", "anonymous")
+    assert parse_text("Just a title").description == "" and parse_text("x staff-only").visibility == "staff-only"
+
+
+@pytest.mark.parametrize(("form", "needle"), [
+    (NeedForm("", "  "), "needs a title or a description"),
+    (NeedForm("Weld", deadline="2027-01-09"), "is in the past"),
+    (NeedForm("Weld", deadline="soon"), "not a date"),
+    (NeedForm("Weld", visibility="secret"), "Visibility must be"),
+    (NeedForm("Weld", funding="nope"), "No funding stream 'nope'"),
+])
+def test_bad_input_is_named_and_nothing_is_written(needs: NeedsService, seeded: sessionmaker[Session],
+                                                   form: NeedForm, needle: str) -> None:
+    with pytest.raises(UserFacingError, match=needle):
+        needs.post("slack", "T1", "U1", form)
+    assert _need_rows(seeded) == 0
+
+
+def test_unlinked_members_cannot_post(needs: NeedsService) -> None:
+    with pytest.raises(UserFacingError, match="Link your chat account"):
+        needs.post("slack", "T1", "STRANGER", NeedForm("Weld"))
+
+
+def test_post_answers_with_matches_and_stores_the_choices(needs: NeedsService, seeded: sessionmaker[Session]) -> None:
+    reply = needs.post("slack", "T1", "U1", NeedForm("Robotic welding cells", "For aluminium trays",
+                                                     "Automation pilot fund", "2027-01-10", "staff-only"))
+    assert "staff-only" in reply.text and reply.suggestions
+    assert "org:acme" not in {s.ref for s in reply.suggestions}  # never the poster's own organization
+    ref = reply.meta["need"]
+    with seeded() as s:
+        need = s.scalars(select(Need)).one()
+        assert (need.visibility, need.anonymous, need.deadline, need.status) == ("staff", False, TODAY, "open")
+        assert need.funding_stream_id is not None and need.person_id is not None
+        assert s.scalars(select(AuditEntry.action)).all()[-1] == "need.post"
+    listed = needs.command("slack", "T1", "U1", "needs", "").text
+    assert ref.removeprefix("need:") in listed and "staff-only" in listed
+    # An edit that does not restate the visibility keeps it.
+    needs.command("slack", "T1", "U1", "need", f"edit {ref} Robotic welding: seam tracking too")
+    with seeded() as s:
+        need = s.scalars(select(Need)).one()
+        assert (need.title, need.description, need.visibility) == ("Robotic welding", "seam tracking too", "staff")
+    assert "fulfilled" in needs.command("slack", "T1", "U1", "need", f"fulfilled {ref}").text
+    with pytest.raises(UserFacingError, match="already fulfilled"):
+        needs.close("slack", "T1", "U1", ref)
+    with seeded() as s:
+        need = s.scalars(select(Need)).one()
+        assert need.status == "fulfilled" and need.fulfilled_at is not None
+        assert "need.fulfilled" in s.scalars(select(AuditEntry.action)).all()
+
+
+def test_only_the_poster_manages_a_need(needs: NeedsService, seeded: sessionmaker[Session]) -> None:
+    ref = needs.post("slack", "T1", "U1", NeedForm("Welding", "automation")).meta["need"]
+    MembersService(seeded).link(("slack", "T1", "U2"), "person:p-lee", "cli:staff")
+    for call in (lambda: needs.close("slack", "T1", "U2", ref),
+                 lambda: needs.edit("slack", "T1", "U2", ref, NeedForm("Mine now"))):
+        with pytest.raises(UserFacingError, match="You have no need"):
+            call()
+    with seeded() as s:
+        assert s.scalars(select(Need.status)).one() == "open"
