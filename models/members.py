@@ -181,3 +181,17 @@ def excluded_refs(session: Session, person_ids: list[int]) -> dict[int, set[str]
         if org_id is not None:
             refs[orgs[org_id]].add(f"need:{ext}")
     return {pid: {r for ext in exts for r in refs.get(ext, ())} for pid, exts in prefs.items() if exts}
+
+
+def paused_name(session: Session, ref: str, today: date) -> str | None:
+    """The name of the person or organization behind ``ref`` when it is paused (see ``paused_members``)."""
+    kind, _, external_id = ref.partition(":")
+    people, orgs = paused_members(session, today)
+    if kind == "person":
+        row = session.execute(select(Person.id, Person.name).where(Person.external_id == external_id)).first()
+        return str(row.name) if row is not None and row.id in people else None
+    if kind == "org":
+        row = session.execute(select(Organization.id, Organization.name)
+                              .where(Organization.external_id == external_id)).first()
+        return str(row.name) if row is not None and row.id in orgs else None
+    return None

@@ -282,7 +282,7 @@ class AskService:
             if intros is None:
                 raise UserFacingError(texts.INTROS_UNAVAILABLE)
             if self.catalog.profile(request.ref, staff=self._asker(request).is_staff) is None:
-                raise UserFacingError(texts.UNKNOWN_ITEM)  # hidden, staff-only for a member, or gone
+                return intros.request_intro(request)  # says "not taking introductions" or "cannot find" itself
             return intros.request_intro(request)
         if self.intros is not None and request.action in self.intros.actions:  # accept, decline, staff, ...
             return self.intros.act(request)

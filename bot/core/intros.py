@@ -31,6 +31,7 @@ from bot.core.messages import SAVE, ActionRequest, Reply, Section, Suggestion
 from models.activity import Question
 from models.directory import Person, PlatformAccount
 from models.intros import ACCEPTED, AWAITING_STAFF, DECLINED, PENDING, Introduction
+from models.members import paused_name
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +63,18 @@ class IntroService(DigestHooks):
     def now(self) -> datetime:
         return self.clock()
 
+    def _paused_title(self, ref: str) -> str | None:
+        """The name behind ``ref`` when it left the catalog because its member paused (else ``None``)."""
+        with self.sessions() as s:
+            return paused_name(s, ref, self.now().date())
+
     # ------------------------------------------------------------------ requesting
     def request_intro(self, request: ActionRequest) -> Reply:
         """The asker pressed Request introduction on ``request.ref``."""
         profile = self.catalog.profile(request.ref)
-        if profile is None:  # gone, hidden, or a crafted button: as if it never existed
-            raise UserFacingError(texts.UNKNOWN_ITEM)
+        if profile is None:  # gone, hidden, paused since it was shown, or a crafted button
+            paused = self._paused_title(request.ref)
+            raise UserFacingError(t.UNAVAILABLE.format(title=paused) if paused else texts.UNKNOWN_ITEM)
         title = profile.title
         if not people.introducible(request.ref):
             return self._not_introducible(request, title, profile.kind, profile.url)

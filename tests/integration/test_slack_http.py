@@ -363,7 +363,7 @@ def test_app_home_publishes_for_the_home_tab_only(stack: SlackStack) -> None:
     headers = [b["text"]["text"] for b in call.params["view"]["blocks"] if b["type"] == "header"]
     # other flows replace the introductions and digest sections; the first three are ours
     assert headers[:3] == [texts.HOME_YOU, texts.HOME_NEEDS, texts.HOME_SAVED]
-    assert len(headers) == len(stack.container.home.sections())  # one header per registered section
+    assert len(headers) == len(stack.container.platforms["slack"].home_sections())  # one header per section
     assert texts.HOME_NOT_LINKED in json.dumps(call.params["view"])
 
 
