@@ -24,7 +24,9 @@ from bot.teams import translate
 from bot.teams.render import card, card_activity, literal, submit, text_activity
 
 PLATFORM = "teams"
-COMMAND = re.compile(r"^\s*(link|join|needs?|draft)\b(.*)$", re.IGNORECASE | re.DOTALL)
+COMMAND = re.compile(r"^\s*(link|joins?|needs?|draft|approve-edit|decline-edit|approve|decline|member)(?![\w-])(.*)$",
+                     re.IGNORECASE | re.DOTALL)
+STAFF_USAGE = "member link teams:<tenant>:<user> person:<id> [admin] | member unlink teams:<tenant>:<user>"
 CONFIRM_DRAFT, POST_NEED = "draft_confirm", "need_post"
 VISIBILITY_CHOICES = {"public": "Public: members see it", "staff-only": "Staff only (confidential)",
                       "anonymous": "Anonymous: members see it without us"}
@@ -93,6 +95,8 @@ def run(core: Any, activity: dict[str, Any], word: str, args: str) -> dict[str, 
             return offer.text + ("\nSay \"link confirm\" to confirm." if offer.person_ref else "")
         if word == "join":
             return str(core.members.request_join(PLATFORM, tenant, user, args, name).text)
+        if word in ("joins", "approve", "decline", "approve-edit", "decline-edit", "member"):
+            return staff_command(core, tenant, user, word, args)
         if word == "need" and not args:
             return need_card()
         if word in ("need", "needs"):
@@ -103,6 +107,51 @@ def run(core: Any, activity: dict[str, Any], word: str, args: str) -> dict[str, 
         return exc.message
 
 
+def _a_question(word: str, args: str) -> bool:
+    """"need a partner for welding" is a question; a need is posted as ``need <title>: <description>``."""
+    first = args.split(" ", 1)[0].lower()
+    return word == "need" and bool(args) and ":" not in args and first not in (
+        "close", "fulfilled", "fulfil", "fulfill", "edit", "list", "mine", "help")
+
+
+def _number(raw: str) -> int:
+    from bot.core import member_texts as t
+
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise UserFacingError(t.UNKNOWN_REQUEST.format(id=raw.strip() or "(none given)")) from None
+
+
+def staff_command(core: Any, tenant: str, user: str, word: str, args: str) -> str:
+    """Join requests and organization edits waiting, decisions on them, and staff links (as on Slack)."""
+    from bot.core import member_texts as t
+
+    staff = bool(core.dashboard.is_staff(PLATFORM, tenant, user))
+    members = core.members
+    actor = f"{PLATFORM}:{tenant}:{user}"
+    if word in ("approve-edit", "decline-edit"):
+        return str(members.decide_proposal(_number(args), word.startswith("approve"), actor, staff=staff))
+    if word in ("approve", "decline"):
+        outcome = members.decide_join(PLATFORM, tenant, user, _number(args), word == "approve", staff=staff)
+        return str(outcome.text)  # the asker reads the decision on their next visit (no proactive send here)
+    if not staff:
+        return t.STAFF_ONLY
+    if word == "joins":
+        lines = [f"Join request {i}: {who} -> {org}" for i, who, org in members.pending_joins()]
+        lines += [f"Edit {i} of {org}" for i, org, _, _ in members.pending_proposals()]
+        return "\n".join(lines) or "Nothing waiting."
+    words = args.split()
+    account = tuple(words[1].split(":", 2)) if len(words) > 1 else ()
+    if len(account) != 3:
+        return STAFF_USAGE
+    if words[0] == "link" and len(words) in (3, 4):
+        return str(members.link(account, words[2], actor, admin=len(words) == 4 and words[3] == "admin"))
+    if words[0] == "unlink" and len(words) == 2:
+        return str(members.unlink(account, actor))
+    return STAFF_USAGE
+
+
 def register(agent: AgentApplication[TurnState], core: Any) -> None:
     """The typed commands and the draft card's Save (ahead of the catch-all question route)."""
 
@@ -110,7 +159,8 @@ def register(agent: AgentApplication[TurnState], core: Any) -> None:
         activity = context.activity
         if activity.type != "message" or not activity.text or translate.submitted_value(activity) is not None:
             return False
-        return bool(COMMAND.match(translate.to_incoming(activity).text))
+        match = COMMAND.match(translate.to_incoming(activity).text)
+        return match is not None and not _a_question(match.group(1).lower(), match.group(2).strip())
 
     def is_confirm(context: TurnContext) -> bool:
         value = translate.submitted_value(context.activity)

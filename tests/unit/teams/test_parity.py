@@ -36,8 +36,9 @@ from bot.teams.platform import TeamsPlatform
 from bot.teams.proactive import RetryPolicy
 from bot.teams.staff import NOTE_INPUT
 from models.activity import SavedMatch
-from models.directory import PlatformAccount
+from models.directory import Need, Organization, PlatformAccount
 from models.intros import ACCEPTED, DECLINED, Introduction, IntroOutcome, IntroPreference
+from models.members import JoinRequest
 from tests.unit.intros.conftest import seed
 from tests.unit.teams.cards import cards_in, submit_actions, texts_of
 from tests.unit.teams.fake_connector import FakeConnector
@@ -469,6 +470,97 @@ def uninstalled(teams: Teams) -> None:  # app_uninstalled, tokens_revoked: Teams
     assert teams.one(select(PlatformAccount.active).where(PlatformAccount.user_id == MARC)) == (False,)
 
 
+
+# -- linking, needs and the drafted profile (bot.teams.members) ---------------------------------------
+def link_typed(teams: Teams) -> None:
+    assert "could not read a verified e-mail" in teams.say(NOBODY, "link")  # no e-mail on this sender
+    assert "already linked to Marc Maker" in teams.say(MARC, "link")
+
+
+def link_confirm(teams: Teams) -> None:
+    assert "Nobody in the directory has your e-mail" in teams.say(NOBODY, "link confirm")
+    assert teams.one(select(PlatformAccount.person_id).where(PlatformAccount.user_id == NOBODY)) == (None,)
+
+
+def _join(teams: Teams) -> int:
+    assert "Request sent" in teams.say(NOBODY, "join WeldBot Automation")
+    row = teams.one(select(JoinRequest.id))
+    assert row is not None
+    return int(row[0])
+
+
+def join_typed(teams: Teams) -> None:
+    _join(teams)
+    assert teams.one(select(JoinRequest.status)) == ("pending",)
+
+
+def joins_typed(teams: Teams) -> None:
+    _join(teams)
+    assert "WeldBot Automation" in teams.say(STAFF, "joins")
+    assert "Only cluster staff" in teams.say(MARC, "joins")
+
+
+def decided(approve: bool) -> Callable[[Teams], None]:
+    def run(teams: Teams) -> None:
+        request = _join(teams)
+        word = "approve" if approve else "decline"
+        assert "Only cluster staff or the organization's admin" in teams.say(MARC, f"{word} {request}")
+        assert ("approved" if approve else "declined") in teams.say(STAFF, f"{word} {request}")
+        linked = teams.one(select(PlatformAccount.person_id).where(PlatformAccount.user_id == NOBODY))
+        assert (linked[0] is not None) == approve
+
+    return run
+
+
+def edit_decided(approve: bool) -> Callable[[Teams], None]:
+    def run(teams: Teams) -> None:
+        out = teams.container.members.propose("teams", TENANT, MARC, None, capabilities="Hydroforming of trays.")
+        word = "approve-edit" if approve else "decline-edit"
+        assert "Only cluster staff" in teams.say(MARC, f"{word} {out.request_id}")
+        assert ("approved" if approve else "declined") in teams.say(STAFF, f"{word} {out.request_id}")
+        caps = teams.one(select(Organization.capabilities).where(Organization.external_id == "alumaker"))
+        assert (caps == ("Hydroforming of trays.",)) == approve
+
+    return run
+
+
+def member_typed(teams: Teams) -> None:
+    link = f"member link teams:{TENANT}:{NOBODY} person:otto"
+    assert "Only cluster staff" in teams.say(MARC, link)
+    assert "Linked: you are Otto Offline (Lakeshore College)" in teams.say(STAFF, link)
+    assert "no longer linked" in teams.say(STAFF, f"member unlink teams:{TENANT}:{NOBODY}")
+
+
+def need_typed(teams: Teams) -> None:
+    assert "Posted" in teams.say(MARC, "need Weld inspection cell: for aluminium trays staff-only")
+    assert teams.one(select(Need.visibility).where(Need.external_id.startswith("chat-"))) == ("staff",)
+
+
+def needs_typed(teams: Teams) -> None:
+    teams.say(MARC, "need Weld inspection cell: for aluminium trays anonymous")
+    assert "Weld inspection cell" in teams.say(MARC, "needs") and "anonymous" in teams.say(MARC, "needs")
+
+
+def need_card(teams: Teams) -> None:
+    assert "Post a need" in teams.say(MARC, "need")
+
+
+def need_card_posted(teams: Teams) -> None:
+    reply = teams.press(MARC, {"action": "need_post", "title": "Weld inspection cell", "description": "For trays",
+                               "visibility": "public"})
+    assert "Posted" in reply
+
+
+def draft_card(teams: Teams) -> None:
+    teams.say(MARC, "need Weld inspection: automated weld inspection of aluminium battery trays")
+    assert "Your drafted profile" in teams.say(MARC, "draft")
+
+
+def draft_saved(teams: Teams) -> None:
+    assert teams.press(MARC, {"action": "draft_confirm", "needs": "Weld inspection", "capabilities": "",
+                              "sectors": "", "skills": ""}).startswith("Saved")
+
+
 #: Slack entry point -> the Teams scenario that does the same.
 PARITY: dict[str, Callable[[Teams], None]] = {
     "event:message": ask_question, "/match <question>": ask_question, "event:app_mention": ask_in_a_channel,
@@ -497,6 +589,13 @@ PARITY: dict[str, Callable[[Teams], None]] = {
     teams_privacy.FORGET_CONFIRM: forget_confirm, teams_privacy.FORGET_CANCEL: forget_cancel,
     "/match visibility": visibility_typed, core_home.PRIVACY_VISIBILITY: visibility_button,
     "event:app_uninstalled": uninstalled, "event:tokens_revoked": uninstalled,
+    "/match link": link_typed, "member_link_home": link_typed, "member_link_confirm": link_confirm,
+    "/match join": join_typed, "/match joins": joins_typed, "/match member": member_typed,
+    "/match approve": decided(True), "/match decline": decided(False),
+    "/match approve-edit": edit_decided(True), "/match decline-edit": edit_decided(False),
+    "/match need": need_typed, "/match needs": needs_typed, "need_post_home": need_card,
+    "view:need_post": need_card_posted, "/match draft": draft_card, "profile_draft_home": draft_card,
+    "view:profile_draft": draft_saved,
 }
 
 
