@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -27,6 +28,13 @@ from bot.teams.render import card_activity, text_activity, to_activity
 logger = logging.getLogger(__name__)
 
 SENT_PRIVATELY = "I answered you in our 1:1 chat."
+#: What Teams members can type besides questions (Slack lists its own under /match and App Home).
+COMMANDS = (
+    "In our 1:1 chat you can also type: home (your settings and saved matches), profile, "
+    "digest [on | off | day <mon..sun> | hour <0-23>], pause [until YYYY-MM-DD], resume, exclude <organization>, "
+    "include <organization>, intros, consortium <funding stream or challenge>, my data, forget me, "
+    "visibility [public | staff | hidden]. Staff: stats, dashboard, suggest intros."
+)
 APOLOGY = (
     "Sorry, something went wrong on my side and I could not finish that. It has been logged; "
     "please try again in a minute."
@@ -95,7 +103,7 @@ def register(
         bot_id = activity.recipient.id if activity.recipient else None
         bot_added = any(m.id == bot_id for m in activity.members_added or [])
         if bot_added and translate.conversation_type_of(translate.activity_dict(activity)) == PERSONAL:
-            await context.send_activity(to_activity(Reply(text=texts.HELP)))
+            await context.send_activity(to_activity(Reply(text=f"{texts.HELP}\n{COMMANDS}")))
 
     async def on_installation_update(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
@@ -139,7 +147,10 @@ def register(
         if translate.submitted_value(context.activity) is not None and not (context.activity.text or "").strip():
             await on_card_submit(context, state, context.activity.value)
             return
-        await answer(context, await _call_core(core.ask.ask, translate.to_incoming(context.activity)))
+        reply = await _call_core(core.ask.ask, translate.to_incoming(context.activity))
+        if reply.text == texts.HELP:  # the same help as Slack's, plus the words Teams members type instead
+            reply = replace(reply, text=f"{texts.HELP}\n{COMMANDS}")
+        await answer(context, reply)
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         logger.exception("Teams turn failed", exc_info=error)

@@ -32,6 +32,7 @@ from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE
 from bot.teams import privacy as teams_privacy
 from bot.teams import profile as teams_profile
 from bot.teams.app import TeamsRuntime, build_teams
+from bot.teams.handlers import COMMANDS
 from bot.teams.platform import TeamsPlatform
 from bot.teams.proactive import RetryPolicy
 from bot.teams.staff import NOTE_INPUT
@@ -212,7 +213,8 @@ def ask_in_a_channel(teams: Teams) -> None:  # app_mention: a channel mention of
 
 
 def help_text(teams: Teams) -> None:
-    assert texts.HELP.splitlines()[0] in teams.say(MARC, "help")
+    shown_ = teams.say(MARC, "help")
+    assert texts.HELP.splitlines()[0] in shown_ and COMMANDS in shown_
 
 
 def profile_card(teams: Teams) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core import texts
 from bot.core.errors import UserFacingError
 from bot.teams.app import TeamsRuntime
-from bot.teams.handlers import APOLOGY, SENT_PRIVATELY
+from bot.teams.handlers import APOLOGY, COMMANDS, SENT_PRIVATELY
 from models.directory import PlatformAccount
 from tests.unit.teams.cards import assert_valid_card, cards_in, submit_actions, texts_of
 from tests.unit.teams.fake_connector import FakeConnector
@@ -123,7 +123,8 @@ def test_members_added_stores_the_conversation_reference_and_greets(
     assert ref is not None and ref["serviceUrl"] == "https://smba.trafficmanager.net/amer-client-ss.msg/"
     assert ref["conversation"]["conversationType"] == "personal" and ref["bot"]["id"] == sample["recipient"]["id"]
     assert ConversationReference.model_validate(ref).conversation.id == sample["conversation"]["id"]
-    assert texts.HELP in texts_of(cards_in(welcome)[0])
+    shown = "\n".join(texts_of(cards_in(welcome)[0]))
+    assert texts.HELP in shown and COMMANDS in shown  # what Teams members can type, too
 
 
 def test_service_url_is_refreshed_on_every_inbound_activity(
