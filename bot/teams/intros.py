@@ -33,7 +33,7 @@ from bot.core.messages import IncomingMessage, Reply
 from bot.teams import translate
 from bot.teams.group_chat import open_group_chat
 from bot.teams.proactive import TeamsSender
-from bot.teams.render import card, card_activity, literal, submit, to_activity
+from bot.teams.render import card, card_activity, literal, submit, to_activity, typed_words
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +53,14 @@ def intro_card(message: IntroMessage) -> dict[str, Any]:
     """One introduction message as an Adaptive Card 1.5."""
     body: list[dict[str, Any]] = [literal(message.headline, weight="bolder", size="medium")]
     if message.lead:
-        body.append(literal(message.lead, spacing="small"))
+        body.append(literal(typed_words(message.lead), spacing="small"))
     for block in message.blocks:
         if block.heading:
             body.append(literal(block.heading, weight="bolder", spacing="medium"))
         body += [_fact(label, value) for label, value in block.facts]
     for extra in (message.footer, message.status):
         if extra:
-            body.append(literal(extra, isSubtle=True, spacing="medium"))
+            body.append(literal(typed_words(extra), isSubtle=True, spacing="medium"))
     actions = [submit(t.ACTION_LABELS[a], {"action": a, "ref": message.ref},
                       style=STYLES.get(t.ACTION_STYLES.get(a, "")))
                for a in (() if message.status else message.actions)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlparse
@@ -136,6 +137,15 @@ def _size(content: dict[str, Any]) -> int:
     return len(json.dumps(content, ensure_ascii=False).encode("utf-8"))
 
 
+SLACK_COMMAND = re.compile(r"/match\s+")
+
+
+def typed_words(text: str) -> str:
+    """Our sentences as Teams members type them: the core's hints name Slack's ``/match pause``, Teams takes
+    ``pause`` typed to the bot."""
+    return SLACK_COMMAND.sub("", text)
+
+
 def _intro(reply: Reply) -> str:
     """The answer's opening sentence: the core's ``meta["intro"]``, else ``reply.text`` without the notice
     and the plain-text list of matches."""
@@ -152,10 +162,10 @@ def _intro(reply: Reply) -> str:
 
 def reply_card(reply: Reply) -> dict[str, Any]:
     """The Adaptive Card for a reply; suggestions past ``MAX_CARD_BYTES`` are left out with a note."""
-    intro = _intro(reply)
+    intro = typed_words(_intro(reply))
     head: list[dict[str, Any]] = []
     if reply.notice:
-        head.append(literal(reply.notice, isSubtle=True, italic=True))
+        head.append(literal(typed_words(reply.notice), isSubtle=True, italic=True))
     head.append(literal(intro))
 
     blocks: list[tuple[str | None, dict[str, Any]]] = []
@@ -190,9 +200,9 @@ def card_activity(content: dict[str, Any], *, summary: str = "") -> Activity:
 
 def to_activity(reply: Reply) -> Activity:
     """The Teams message for a core ``Reply``: the card, with the full plain-text answer as fallback."""
-    return card_activity(reply_card(reply), summary=reply.text)
+    return card_activity(reply_card(reply), summary=typed_words(reply.text))
 
 
 def text_activity(text: str) -> Activity:
     """A plain message for our own fixed sentences (the apology after an unexpected failure)."""
-    return Activity(type=ActivityTypes.message, text=text, text_format="plain")
+    return Activity(type=ActivityTypes.message, text=typed_words(text), text_format="plain")

@@ -383,6 +383,8 @@ def digest_preference(teams: Teams) -> tuple[bool, str, int]:
 
 
 def digest_typed(teams: Teams) -> None:
+    status = teams.say(MARC, "digest")
+    assert status.startswith("Your weekly digest is off") and '"digest on"' in status and "/match" not in status
     assert dt.STATUS_OFF not in teams.say(MARC, "digest on")
     teams.say(MARC, "digest day fri")
     teams.say(MARC, "digest hour 7")
