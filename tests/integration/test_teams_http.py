@@ -65,8 +65,14 @@ def _container(settings: Settings, engine: Engine) -> Container:
 
 @contextmanager
 def _client(container: Container) -> Iterator[TestClient]:
-    """The real app under TestClient; waits for the catalog's warm-up thread before the database goes away."""
+    """The real app under TestClient, once the catalog's warm-up thread is done.
+
+    The in-memory SQLite of these tests is one connection shared by every thread (``StaticPool``): a warm-up
+    session closing (ROLLBACK) while a turn has an account insert in flight would undo the insert, so the
+    requests wait for the warm-up (file SQLite and PostgreSQL give each session its own connection).
+    """
     with TestClient(create_app(container.settings, container)) as client:
+        client.app.state.warm_up.join(timeout=60)  # type: ignore[attr-defined]
         yield client
     container.catalog.start_warm_up().join(timeout=60)
 
