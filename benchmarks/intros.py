@@ -22,10 +22,10 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog
-from bot.core.intro_base import IntroConfig
-from bot.core.intro_suggest import suggest
-from bot.core.intros import IntroService
+from bot.core.directory.catalog import Catalog
+from bot.core.intros.base import IntroConfig
+from bot.core.intros.service import IntroService
+from bot.core.intros.suggest import suggest
 from bot.demo import DEMO_DIR
 from bot.scaleup import sentences
 from matching.embeddings import HashingEmbedder

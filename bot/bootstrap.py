@@ -16,26 +16,26 @@ from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
 from bot.container import Container
-from bot.core.accounts import AccountService
-from bot.core.ann_pool import AnnPool
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
-from bot.core.digest_service import DigestService
-from bot.core.digest_types import DigestConfig
-from bot.core.digest_vectors import QueryVectorCache
-from bot.core.directory_desk import DirectoryDesk
+from bot.core.accounts.members import MembersService
+from bot.core.accounts.service import AccountService
+from bot.core.ask.service import AskService
+from bot.core.digest.service import DigestService
+from bot.core.digest.types import DigestConfig
+from bot.core.digest.vectors import QueryVectorCache
+from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.profile_draft import DraftService
+from bot.core.directory.ranking import load_configured_ranker, matcher_factory
+from bot.core.directory.vector_search import build_vector_search
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
-from bot.core.intro_base import IntroConfig
-from bot.core.intro_delivery import Messenger, StaffBoard
-from bot.core.intros import IntroService
-from bot.core.member_needs import NeedsService
-from bot.core.members import MembersService
-from bot.core.privacy import PrivacyService
-from bot.core.profile_draft import DraftService
-from bot.core.ranking import load_configured_ranker, matcher_factory
-from bot.core.signal_service import SignalConfig, SignalService
-from bot.core.vector_search import build_vector_search
+from bot.core.intros.base import IntroConfig
+from bot.core.intros.delivery import Messenger, StaffBoard
+from bot.core.intros.service import IntroService
+from bot.core.needs.service import NeedsService
+from bot.core.privacy.service import PrivacyService
+from bot.core.signals.service import SignalConfig, SignalService
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
 from matching.embeddings import Embedder, SentenceTransformerEmbedder

@@ -12,20 +12,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core.accounts import AccountService
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
-from bot.core.digest_service import DigestService
-from bot.core.directory_desk import DirectoryDesk
+from bot.core.accounts.members import MembersService
+from bot.core.accounts.service import AccountService
+from bot.core.ask.service import AskService
+from bot.core.digest.service import DigestService
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.profile_draft import DraftService
+from bot.core.directory.vector_search import VectorSearch
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
-from bot.core.intros import IntroService
-from bot.core.member_needs import NeedsService
-from bot.core.members import MembersService
-from bot.core.privacy import PrivacyService
-from bot.core.profile_draft import DraftService
-from bot.core.signal_service import SignalService
-from bot.core.vector_search import VectorSearch
+from bot.core.intros.service import IntroService
+from bot.core.needs.service import NeedsService
+from bot.core.privacy.service import PrivacyService
+from bot.core.signals.service import SignalService
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
 from matching.embeddings import Embedder

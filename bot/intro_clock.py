@@ -1,5 +1,5 @@
 """Introduction and signal jobs in the clock process (``bot.scheduler``): hourly housekeeping, weekly staff
-suggestions, and the weekly refit of each workspace's signal model (``bot.core.signal_service``).
+suggestions, and the weekly refit of each workspace's signal model (``bot.core.signals.service``).
 
 Hourly: expire stale requests, re-ask after "Not now", ask about outcomes two weeks after an introduction.
 Weekly (the digest day, an hour before the digest hour, ``DIGEST_TIMEZONE``): suggest introductions across
@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from bot.container import Container
-from bot.core.signal_service import RefitReport
+from bot.core.signals.service import RefitReport
 from models.intros import IntroBatch
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def run_intro_jobs(container: Container, now: datetime | None = None) -> dict[st
 
 def run_weekly_suggestions(container: Container, now: datetime | None = None) -> int | None:
     """Suggest and post this week's introductions once; returns the batch id (None when skipped)."""
-    from bot.core.intro_suggest import suggest
+    from bot.core.intros.suggest import suggest
 
     now = now or datetime.now(UTC)
     intros = container.intros

@@ -14,9 +14,9 @@ from typing import Protocol
 
 from fastapi import FastAPI
 
-from bot.core.delivery import Sender
+from bot.core.digest.delivery import Sender
 from bot.core.home import HomeSectionProvider
-from bot.core.intro_delivery import Messenger, StaffBoard
+from bot.core.intros.delivery import Messenger, StaffBoard
 
 #: The adapters ``PLATFORMS`` lists by default (a module each, with a ``platform`` function).
 DEFAULT_PLATFORMS = "bot.slack.platform,bot.teams.platform"

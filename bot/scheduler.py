@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.config import Settings
 from bot.container import Container
 from bot.core.clock import Clock, SystemClock
-from bot.core.delivery import RunReport, Sender
+from bot.core.digest.delivery import RunReport, Sender
 
 logger = logging.getLogger(__name__)
 

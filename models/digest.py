@@ -2,7 +2,7 @@
 
 ``DigestDelivery`` is the exactly-once ledger. Its unique key ``(kind, recipient, iso_week)`` means a
 recipient can be planned at most once per week, whatever number of clock processes race; its ``state``
-column is a small state machine driven by ``bot.core.delivery``:
+column is a small state machine driven by ``bot.core.digest.delivery``:
 
     pending --claim--> sending (lease) --send ok--> sent
        ^                  |  \\--nothing to send--> empty

@@ -43,11 +43,11 @@ from threadpoolctl import threadpool_info  # noqa: E402
 from bot.bootstrap import limit_blas_threads  # noqa: E402
 from bot.commands.bench import QUESTIONS  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.core.ann_pool import POOL, AnnPool  # noqa: E402
-from bot.core.catalog import Catalog, Snapshot  # noqa: E402
-from bot.core.importer import import_files  # noqa: E402
-from bot.core.intents import DEFAULT_KINDS  # noqa: E402
-from bot.core.vector_search import PgVectorSearch  # noqa: E402
+from bot.core.directory.ann_pool import POOL, AnnPool  # noqa: E402
+from bot.core.directory.catalog import Catalog, Snapshot  # noqa: E402
+from bot.core.directory.importer import import_files  # noqa: E402
+from bot.core.directory.intents import DEFAULT_KINDS  # noqa: E402
+from bot.core.directory.vector_search import PgVectorSearch  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
 from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows  # noqa: E402
 from matching.ann import OwnerMatch, recall_at_k  # noqa: E402

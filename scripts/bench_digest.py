@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bot.core.catalog import Catalog  # noqa: E402
-from bot.core.digest import DigestComposer  # noqa: E402
-from bot.core.digest_members import load_members  # noqa: E402
-from bot.core.digest_types import DigestConfig
-from bot.core.digest_vectors import QueryVectorCache  # noqa: E402
-from bot.core.importer import import_files  # noqa: E402
+from bot.core.digest.composer import DigestComposer  # noqa: E402
+from bot.core.digest.members import load_members  # noqa: E402
+from bot.core.digest.types import DigestConfig
+from bot.core.digest.vectors import QueryVectorCache  # noqa: E402
+from bot.core.directory.catalog import Catalog  # noqa: E402
+from bot.core.directory.importer import import_files  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
 from matching.embeddings import Embedder, HashingEmbedder, SentenceTransformerEmbedder  # noqa: E402
 from models.activity import MatchFeedback, Question  # noqa: E402

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bot.core.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch  # noqa: E402
+from bot.core.directory.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch  # noqa: E402
 from bot.demo import DEMO_DIR  # noqa: E402
 from matching.ann import recall_at_k  # noqa: E402
 from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402

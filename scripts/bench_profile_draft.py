@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.draft_vocabulary import CAPABILITY, assemble, esco_labels, taxonomy_labels
+from bot.core.directory.draft_vocabulary import CAPABILITY, assemble, esco_labels, taxonomy_labels
 from matching.embeddings import SentenceTransformerEmbedder
 from matching.keyphrases import PhraseDrafter
 

@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bot.core.ask import AskService, group  # noqa: E402
-from bot.core.catalog import Catalog  # noqa: E402
-from bot.core.importer import import_files  # noqa: E402
+from bot.core.ask.service import AskService, group  # noqa: E402
+from bot.core.directory.catalog import Catalog  # noqa: E402
+from bot.core.directory.importer import import_files  # noqa: E402
 from bot.core.messages import NOT_RELEVANT, SAVE, ActionRequest, IncomingMessage  # noqa: E402
-from bot.core.signal_service import SignalService  # noqa: E402
+from bot.core.signals.service import SignalService  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
 from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from models.activity import MatchFeedback, Question, SavedMatch, ShownSuggestion  # noqa: E402
@@ -146,7 +146,7 @@ def simulate(args: argparse.Namespace) -> dict[str, object]:
     for m in members:
         personal = signals.personal(PLATFORM, WORKSPACE, m.user_id)
         with sessions() as s:
-            from bot.core.feedback import ActivityRepository
+            from bot.core.ask.feedback import ActivityRepository
 
             repo = ActivityRepository(s)
             hidden = repo.dismissed(repo.identify(PLATFORM, WORKSPACE, m.user_id))

@@ -44,7 +44,7 @@ from sqlalchemy import create_engine, func, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.importer import import_files  # noqa: E402
+from bot.core.directory.importer import import_files  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
 from bot.slack.texts import FRIENDLY_ERROR  # noqa: E402
 from bot.slack.translate import encode_value  # noqa: E402
@@ -102,7 +102,7 @@ def _prepare(url: str, opts: Options, work: Path) -> list[str]:
     import_files(files, sessions=sessions)
     # Encode the directory once, here: the workers and clocks then read every vector from the shared cache
     # instead of each encoding the same snippets at start-up.
-    from bot.core.catalog import Catalog
+    from bot.core.directory.catalog import Catalog
     from matching.embeddings import SentenceTransformerEmbedder
 
     Catalog(sessions, SentenceTransformerEmbedder()).warm_up()

@@ -116,7 +116,7 @@ def samples_dir() -> Path:
 @pytest.fixture(scope="module")
 def demo_sessions() -> Iterator[sessionmaker[Session]]:
     """The shipped demo directory imported into a fresh in-memory SQLite database, once per test module."""
-    from bot.core.importer import import_files
+    from bot.core.directory.importer import import_files
     from bot.demo import demo_files
 
     engine = make_engine("sqlite://")

@@ -13,10 +13,10 @@ from rich.console import Console
 from bot.bootstrap import Container, bootstrap
 from bot.config import ConfigError, Settings
 from bot.core import texts
+from bot.core.directory.intents import ALL_KINDS
+from bot.core.directory.ranking import load_configured_ranker
 from bot.core.errors import UserFacingError
-from bot.core.intents import ALL_KINDS
 from bot.core.messages import IncomingMessage, Reply
-from bot.core.ranking import load_configured_ranker
 from bot.terminal import TerminalChat, render
 
 logger = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import limit_blas_threads
 from bot.config import ConfigError, Settings
-from bot.core.catalog import Catalog
-from bot.core.importer import import_files
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.importer import import_files
 from bot.demo import demo_files
 from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
 from matching.embeddings import Embedder, SentenceTransformerEmbedder

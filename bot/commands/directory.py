@@ -15,9 +15,9 @@ from rich.table import Table
 
 from bot.bootstrap import Container, bootstrap
 from bot.config import Settings
-from bot.core.directory_schema import ROW_KINDS
-from bot.core.exporter import FORMATS, ExportError, export_directory
-from bot.core.importer import ImportFailed, ImportReport, ProgressFn, import_files
+from bot.core.directory.exporter import FORMATS, ExportError, export_directory
+from bot.core.directory.importer import ImportFailed, ImportReport, ProgressFn, import_files
+from bot.core.directory.schema import ROW_KINDS
 from bot.demo import demo_files, rows_not_from_demo
 
 logger = logging.getLogger(__name__)

@@ -56,7 +56,7 @@ def suggest_command(
 ) -> None:
     """Suggest introductions across the whole membership: reciprocal fit, capacity, exclusions, pins, solved
     optimally. The batch is stored; --post sends it to the staff channel with Approve / Edit note / Skip."""
-    from bot.core.intro_suggest import suggest
+    from bot.core.intros.suggest import suggest
 
     if mode not in ("coverage", "total"):
         errors.print(f"[red]--mode must be coverage or total, got {mode!r}[/red]")
@@ -127,7 +127,7 @@ def consortium_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the teams as JSON.")] = False,
 ) -> None:
     """Propose teams of 3-5 with complementary roles for a funding stream or challenge, each member with why."""
-    from bot.core.consortium import propose
+    from bot.core.intros.consortium import propose
     from bot.core.messages import IncomingMessage
 
     container = _container()

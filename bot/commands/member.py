@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import Container, bootstrap
 from bot.core.errors import UserFacingError
-from bot.core.privacy_subject import parse_subject
+from bot.core.privacy.subject import parse_subject
 from models.directory import PlatformAccount
 from models.privacy import audit, entries
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.bootstrap import bootstrap
-from bot.core.signal_service import RefitReport
+from bot.core.signals.service import RefitReport
 
 console = Console()
 errors = Console(stderr=True)

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import digest_texts as dt
 from bot.core import home_texts as ht
-from bot.core import intro_texts as it
-from bot.core import privacy_texts as pt
-from bot.core.digest_schedule import WEEKDAYS
-from bot.core.digest_service import DigestService
+from bot.core.digest import texts as dt
+from bot.core.digest.schedule import WEEKDAYS
+from bot.core.digest.service import DigestService
+from bot.core.directory.profile_form import account_for
 from bot.core.errors import UserFacingError
-from bot.core.intro_prefs import Preferences
+from bot.core.intros import texts as it
+from bot.core.intros.prefs import Preferences
 from bot.core.messages import MORE_LIKE_THIS, REQUEST_INTRO, Suggestion
-from bot.core.privacy import PrivacyService
-from bot.core.profile_form import account_for
+from bot.core.privacy import texts as pt
+from bot.core.privacy.service import PrivacyService
 from models.activity import SavedMatch
 from models.directory import Need, Person
 

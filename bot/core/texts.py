@@ -5,7 +5,7 @@ Plain text only: renderers escape and format it for their platform.
 
 from __future__ import annotations
 
-#: Section headings, in the order kinds are grouped (see ``bot.core.ask.section_for``).
+#: Section headings, in the order kinds are grouped (see ``bot.core.ask.service.section_for``).
 HEADING_RESEARCHERS = "Researchers"
 HEADING_TECH_FIRMS = "Technology firms"
 HEADING_OTHER_ORGS = "Other organizations and people"

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intros import texts as t
 from models.directory import Organization, Person
 from models.intros import IntroBatch, IntroSuggestion
 

@@ -26,7 +26,7 @@ def demo_container(folder: Path, *, questions: int = 1500, embedder: Any = None,
                    **settings: Any) -> Container:
     """A container on ``folder/dashboard.sqlite3`` holding the demo directory and generated activity."""
     from bot.bootstrap import bootstrap
-    from bot.core.importer import import_files
+    from bot.core.directory.importer import import_files
     from bot.demo import demo_files
     from matching.embeddings import HashingEmbedder
     from models.db import make_engine

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot.core.ranking import ranking_info
+from bot.core.directory.ranking import ranking_info
 from bot.dashboard import board, charts, funnel
 from bot.dashboard.service import DashboardService, funnel_chart, gaps_chart, kind_label
 

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core.catalog import Catalog
-from bot.core.feedback import ActivityRepository
+from bot.core.ask.feedback import ActivityRepository
+from bot.core.directory.catalog import Catalog
 from bot.core.texts import KIND_LABELS
 from bot.dashboard import charts, ecosystem, funnel
 from bot.dashboard.auth import DashboardAuth

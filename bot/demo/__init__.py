@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.core.directory_schema import model_for_kind
+from bot.core.directory.schema import model_for_kind
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_STEMS = ("organizations", "people", "courses", "funding_streams", "needs")

@@ -29,8 +29,8 @@ from slack_sdk.models.blocks import (
 
 from bot.config import Settings
 from bot.core.backoff import retry_after_seconds
-from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
-from bot.core.digest_types import Digest, Recipient
+from bot.core.digest.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
+from bot.core.digest.types import Digest, Recipient
 from bot.core.home import DIGEST_BUTTONS
 from bot.slack.render import MAX_BLOCKS, MAX_HEADER, fallback_text, mrkdwn, suggestion_blocks, truncate
 from bot.slack.services import SlackServices

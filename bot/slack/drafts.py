@@ -22,8 +22,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core.directory.profile_draft import Draft, DraftPhrase, Kept
 from bot.core.errors import UserFacingError
-from bot.core.profile_draft import Draft, DraftPhrase, Kept
 from bot.slack.render import mrkdwn, text_message, truncate
 from bot.slack.translate import PLATFORM, team_of
 

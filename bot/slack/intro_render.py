@@ -26,8 +26,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.blocks import InputBlock
 from slack_sdk.models.views import View
 
-from bot.core import intro_texts as t
-from bot.core.intro_messages import FactBlock, IntroMessage
+from bot.core.intros import texts as t
+from bot.core.intros.messages import FactBlock, IntroMessage
 from bot.slack.render import MAX_BUTTON_TEXT, MAX_HEADER, MAX_SECTION_TEXT, fallback_text, mrkdwn, truncate
 from bot.slack.translate import encode_value
 

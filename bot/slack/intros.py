@@ -18,12 +18,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core import intro_texts as t
-from bot.core.consortium import propose
 from bot.core.errors import UserFacingError
 from bot.core.home import INTRO_PAUSE, INTRO_RESUME
-from bot.core.intro_delivery import Address
-from bot.core.intro_messages import IntroMessage
+from bot.core.intros import texts as t
+from bot.core.intros.consortium import propose
+from bot.core.intros.delivery import Address
+from bot.core.intros.messages import IntroMessage
 from bot.slack import texts
 from bot.slack.errors import guarded
 from bot.slack.intro_render import (
@@ -211,7 +211,7 @@ def consortium_command(services: SlackServices, command: dict[str, Any], client:
 
 def suggest_command(services: SlackServices) -> str:
     """Staff: ``/match suggest-intros`` computes this period's batch and posts it to the staff channel."""
-    from bot.core.intro_suggest import suggest
+    from bot.core.intros.suggest import suggest
 
     intros = services.container.intros
     run = suggest(intros, created_by="slack:staff-command")

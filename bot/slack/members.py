@@ -17,9 +17,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 
-from bot.core import member_texts as t
+from bot.core.accounts import texts as t
+from bot.core.accounts.members import Notice
 from bot.core.errors import UserFacingError
-from bot.core.members import Notice
 from bot.slack.drafts import HOME_DRAFT
 from bot.slack.home import HomeButton, HomeRequest, HomeSection
 from bot.slack.needs import HOME_POST

@@ -22,9 +22,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.ask import render_text
+from bot.core.ask.service import render_text
 from bot.core.errors import UserFacingError
-from bot.core.member_needs import MAX_DESCRIPTION, MAX_TITLE, NeedForm
+from bot.core.needs.service import MAX_DESCRIPTION, MAX_TITLE, NeedForm
 from bot.slack.render import to_slack_message
 from bot.slack.translate import PLATFORM, team_of
 

@@ -24,9 +24,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core import privacy_texts as t
 from bot.core.home import PRIVACY_DOWNLOAD, PRIVACY_FORGET, PRIVACY_VISIBILITY
-from bot.core.privacy import PrivacyService
+from bot.core.privacy import texts as t
+from bot.core.privacy.service import PrivacyService
 from bot.slack.render import fallback_text, mrkdwn, text_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import PLATFORM

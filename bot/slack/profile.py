@@ -24,10 +24,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core import profile_form
-from bot.core.directory_desk import PROVINCES
-from bot.core.privacy_texts import VISIBILITY_CHOICES
-from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
+from bot.core.directory import profile_form
+from bot.core.directory.desk import PROVINCES
+from bot.core.directory.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
+from bot.core.privacy.texts import VISIBILITY_CHOICES
 from bot.slack import texts
 from bot.slack.render import mrkdwn, truncate
 from bot.slack.translate import PLATFORM

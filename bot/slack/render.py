@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core import texts
-from bot.core.intro_people import introducible
+from bot.core.intros.people import introducible
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE, Reply, Section, Suggestion
 from bot.slack.translate import encode_value
 

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.core.accounts import AccountService
+from bot.core.accounts.service import AccountService
 
 logger = logging.getLogger(__name__)
 

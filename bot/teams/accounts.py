@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.accounts import Account, AccountService
+from bot.core.accounts.service import Account, AccountService
 from bot.teams.translate import PLATFORM, conversation_type_of, tenant_of, timezone_of, user_id_of
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.accounts import AccountService
-from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
-from bot.core.digest_types import Digest, Recipient
+from bot.core.accounts.service import AccountService
+from bot.core.digest.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
+from bot.core.digest.types import Digest, Recipient
 from bot.teams.dashboard import digest_activity
 from bot.teams.proactive import RETRYABLE_ERRORS, Message, TeamsSender
 from bot.teams.translate import PLATFORM

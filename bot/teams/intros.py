@@ -23,12 +23,12 @@ from microsoft_agents.hosting.core import AgentApplication, ChannelServiceAdapte
 
 from bot.config import Settings
 from bot.container import Container
-from bot.core import intro_texts as t
-from bot.core.consortium import propose
 from bot.core.errors import UserFacingError
-from bot.core.intro_delivery import Address
-from bot.core.intro_messages import IntroMessage
-from bot.core.intro_prefs import COMMANDS
+from bot.core.intros import texts as t
+from bot.core.intros.consortium import propose
+from bot.core.intros.delivery import Address
+from bot.core.intros.messages import IntroMessage
+from bot.core.intros.prefs import COMMANDS
 from bot.core.messages import IncomingMessage, Reply
 from bot.teams import translate
 from bot.teams.group_chat import open_group_chat

@@ -16,10 +16,10 @@ from typing import Any
 
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
-from bot.core.ask import render_text
+from bot.core.ask.service import render_text
+from bot.core.directory.profile_draft import Draft, Kept
 from bot.core.errors import UserFacingError
-from bot.core.member_needs import NeedForm
-from bot.core.profile_draft import Draft, Kept
+from bot.core.needs.service import NeedForm
 from bot.teams import translate
 from bot.teams.render import card, card_activity, literal, submit, text_activity
 
@@ -115,7 +115,7 @@ def _a_question(word: str, args: str) -> bool:
 
 
 def _number(raw: str) -> int:
-    from bot.core import member_texts as t
+    from bot.core.accounts import texts as t
 
     try:
         return int(raw.strip())
@@ -125,7 +125,7 @@ def _number(raw: str) -> int:
 
 def staff_command(core: Any, tenant: str, user: str, word: str, args: str) -> str:
     """Join requests and organization edits waiting, decisions on them, and staff links (as on Slack)."""
-    from bot.core import member_texts as t
+    from bot.core.accounts import texts as t
 
     staff = bool(core.dashboard.is_staff(PLATFORM, tenant, user))
     members = core.members

@@ -17,10 +17,10 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 from microsoft_agents.hosting.core.app._routes import RouteRank
 
 from bot.container import Container
-from bot.core import privacy_texts as t
 from bot.core.errors import UserFacingError
 from bot.core.home import PRIVACY_DOWNLOAD, PRIVACY_FORGET, PRIVACY_VISIBILITY
-from bot.core.privacy import PrivacyService
+from bot.core.privacy import texts as t
+from bot.core.privacy.service import PrivacyService
 from bot.teams import translate
 from bot.teams.accounts import PERSONAL
 from bot.teams.render import card, card_activity, literal, submit, text_activity

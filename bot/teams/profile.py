@@ -16,10 +16,10 @@ import re
 from dataclasses import fields, replace
 from typing import Any
 
-from bot.core import profile_form
-from bot.core.directory_desk import PROVINCES
-from bot.core.privacy_texts import VISIBILITY_CHOICES
-from bot.core.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
+from bot.core.directory import profile_form
+from bot.core.directory.desk import PROVINCES
+from bot.core.directory.profile_form import FIELDS, REQUIRED, FormErrors, ProfileForm
+from bot.core.privacy.texts import VISIBILITY_CHOICES
 from bot.teams.render import card, literal, submit
 
 logger = logging.getLogger(__name__)

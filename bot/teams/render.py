@@ -20,9 +20,9 @@ from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 from microsoft_agents.hosting.core import CardFactory
 
 from bot.core import texts
-from bot.core.intro_people import introducible
-from bot.core.intro_texts import ACTION_LABELS as INTRO_LABELS
-from bot.core.intro_texts import MEMBER_ACTIONS, OUTCOME_ACTIONS
+from bot.core.intros.people import introducible
+from bot.core.intros.texts import ACTION_LABELS as INTRO_LABELS
+from bot.core.intros.texts import MEMBER_ACTIONS, OUTCOME_ACTIONS
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE, Reply, Suggestion
 
 logger = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from typing import Any
 from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnContext, TurnState
 
 from bot.container import Container
-from bot.core import intro_texts as t
-from bot.core.accounts import AccountService
+from bot.core.accounts.service import AccountService
 from bot.core.errors import UserFacingError
-from bot.core.intro_messages import IntroMessage
-from bot.core.intro_people import actor
+from bot.core.intros import texts as t
+from bot.core.intros.messages import IntroMessage
+from bot.core.intros.people import actor
 from bot.teams import translate
 from bot.teams.accounts import PERSONAL
 from bot.teams.intros import STYLES, intro_card
@@ -121,7 +121,7 @@ def register(agent: AgentApplication[TurnState], core: Container) -> None:
     def suggest(tenant: str, user: str) -> str:
         if not is_staff(tenant, user):
             return t.STAFF_ONLY
-        from bot.core.intro_suggest import suggest as run_suggest
+        from bot.core.intros.suggest import suggest as run_suggest
 
         run = run_suggest(core.intros, created_by=actor(translate.PLATFORM, tenant, user))
         try:

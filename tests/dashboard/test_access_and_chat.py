@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 
 from bot.config import Settings
-from bot.core.digest_staff import compose_staff
-from bot.core.digest_types import Digest
+from bot.core.digest.staff import compose_staff
+from bot.core.digest.types import Digest
 from bot.dashboard import activity
 from bot.dashboard.auth import AccessDenied, DashboardAuth
 from bot.slack import texts as slack_texts
@@ -56,7 +56,7 @@ def test_image_tokens_carry_one_charts_figures() -> None:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackStack]:
     def prepare(container: Any, fake: FakeSlackApi) -> None:
-        from bot.core.importer import import_files
+        from bot.core.directory.importer import import_files
         from bot.demo import demo_files
 
         import_files(demo_files(), sessions=container.sessions)
@@ -126,7 +126,7 @@ def test_teams_commands_and_the_staff_digest_carry_charts(stack: SlackStack) -> 
     stack.fake.answer("files.getUploadURLExternal", {"ok": True, "upload_url": f"{stack.fake.base_url}/upload/x",
                                                      "file_id": "F9"})
     sender = SlackDigestSender(container.settings)
-    from bot.core.digest_types import Recipient
+    from bot.core.digest.types import Recipient
 
     sender.send(Recipient(account_id=1, platform="slack", workspace_id=activity.WORKSPACE, user_id="U1"), stored)
     assert stack.fake.calls_to("chat.postMessage") and len(stack.fake.calls_to("files.getUploadURLExternal")) == 2

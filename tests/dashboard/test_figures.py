@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from bot.bootstrap import bootstrap
 from bot.cli import app as cli
 from bot.config import Settings
-from bot.core.importer import import_files
+from bot.core.directory.importer import import_files
 from bot.core.messages import IncomingMessage
 from bot.dashboard import activity, ecosystem, funnel
 from bot.dashboard.gaps import ANONYMOUS

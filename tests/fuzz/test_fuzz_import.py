@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.importer import ImportFailed, import_files
+from bot.core.directory.importer import ImportFailed, import_files
 from models.directory import PROVINCES, VISIBILITIES
 from tests.fuzz.support import db_snapshot
 

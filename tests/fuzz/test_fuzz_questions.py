@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
+from bot.core.ask.service import AskService
+from bot.core.directory.catalog import Catalog
 from bot.core.errors import UserFacingError
 from bot.core.messages import IncomingMessage, Reply
 from bot.slack.render import MAX_BLOCKS, to_slack_message

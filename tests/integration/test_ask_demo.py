@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
+from bot.core.ask.service import AskService
+from bot.core.directory.catalog import Catalog
 from bot.core.messages import IncomingMessage
 
 pytestmark = pytest.mark.model

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.ann_pool import AnnPool
-from bot.core.catalog import Catalog
-from bot.core.importer import import_files
-from bot.core.vector_search import PgVectorSearch, build_vector_search
+from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.importer import import_files
+from bot.core.directory.vector_search import PgVectorSearch, build_vector_search
 from bot.demo import demo_files
 from matching.ann import recall_at_k
 from matching.embeddings import HashingEmbedder

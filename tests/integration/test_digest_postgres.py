@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 
 from bot.commands.digest import ShiftedClock
 from bot.config import Settings
-from bot.core.delivery import DeliveryRunner
-from bot.core.digest_schedule import plan
-from bot.core.digest_types import Digest, DigestConfig, Recipient
+from bot.core.digest.delivery import DeliveryRunner
+from bot.core.digest.schedule import plan
+from bot.core.digest.types import Digest, DigestConfig, Recipient
 from bot.slack.digest import SlackDigestSender
 from models.db import make_engine, session_factory
 from models.digest import DigestDelivery

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.exporter import ExportError, export_directory
-from bot.core.importer import import_files
+from bot.core.directory.exporter import ExportError, export_directory
+from bot.core.directory.importer import import_files
 from bot.demo import demo_files
 from models.db import make_engine, migrate, session_factory
 from models.directory import Organization

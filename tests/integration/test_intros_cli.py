@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from bot.bootstrap import bootstrap
 from bot.cli import app
 from bot.config import Settings
-from bot.core import intro_texts as t
-from bot.core.intro_store import IntroRepository
+from bot.core.intros import texts as t
+from bot.core.intros.store import IntroRepository
 from bot.core.messages import REQUEST_INTRO, ActionRequest
 from matching.embeddings import HashingEmbedder
 from tests.unit.intros.conftest import WS, seed

@@ -21,8 +21,8 @@ from slack_sdk.models.views import View
 from sqlalchemy import select, update
 
 from bot.bootstrap import Container
-from bot.core import intro_texts as t
-from bot.core.intro_suggest import suggest
+from bot.core.intros import texts as t
+from bot.core.intros.suggest import suggest
 from bot.slack.translate import encode_value
 from models.directory import Organization, Person
 from models.intros import Introduction, IntroPairRule

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.feedback import ActivityRepository, Asker
+from bot.core.ask.feedback import ActivityRepository, Asker
 from models.activity import MatchFeedback, SavedMatch
 
 ASKER = Asker("slack", "T1", "U1")

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch, build_vector_search
+from bot.core.directory.vector_search import ExactVectorSearch, OwnerVectors, PgVectorSearch, build_vector_search
 from matching.ann import recall_at_k
 from models import vectors as pgv
 from models.db import alembic_config, make_engine, migrate, session_factory

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import Container
-from bot.core import privacy_texts as t
+from bot.core.privacy import texts as t
 from bot.slack import privacy as slack_privacy
 from models.directory import Person, PlatformAccount
 from tests.fakes.slack_api import FakeSlackApi

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.container import Container
-from bot.core import intro_texts as t
 from bot.core.home import HomeRequest, collect_sections
+from bot.core.intros import texts as t
 from bot.scheduler import build_senders
 from bot.web import create_app
 from matching.embeddings import HashingEmbedder

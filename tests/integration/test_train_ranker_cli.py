@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from bot.bootstrap import bootstrap
 from bot.cli import app
 from bot.config import Settings
-from bot.core.importer import import_files
+from bot.core.directory.importer import import_files
 from bot.demo import demo_files
 from matching.embeddings import HashingEmbedder
 from tests.unit.signals.test_signal_service import use_the_bot

@@ -31,10 +31,10 @@ def _violations(source: str) -> list[str]:
 
 
 def test_core_modules_exist() -> None:
-    assert len(list(CORE.glob("*.py"))) >= 5
+    assert len(list(CORE.rglob("*.py"))) >= 5
 
 
-@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_module_imports_no_chat_sdk(path: Path) -> None:
     assert _violations(path.read_text(encoding="utf-8")) == [], f"{path.name} imports a chat SDK"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 
-from bot.core.vector_search import ExactVectorSearch, OwnerVectors, build_vector_search
+from bot.core.directory.vector_search import ExactVectorSearch, OwnerVectors, build_vector_search
 from matching.ann import ExactOwnerIndex, best_per_owner, recall_at_k
 
 

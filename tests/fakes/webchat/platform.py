@@ -15,10 +15,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from bot.container import Container
-from bot.core.digest_types import Digest, Recipient
+from bot.core.digest.types import Digest, Recipient
 from bot.core.home import HomeSectionProvider
-from bot.core.intro_delivery import Address
-from bot.core.intro_messages import IntroMessage
+from bot.core.intros.delivery import Address
+from bot.core.intros.messages import IntroMessage
 from bot.core.messages import ActionRequest, IncomingMessage, Reply
 
 PLATFORM = "webchat"

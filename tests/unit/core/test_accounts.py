@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.accounts import AccountService, UnitOfWorkFactory
+from bot.core.accounts.service import AccountService, UnitOfWorkFactory
 from models.db import make_engine, session_factory
 from models.uow import SqlUnitOfWork
 from tests.fakes.accounts import InMemoryUnitOfWork

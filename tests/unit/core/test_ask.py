@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import texts
-from bot.core.ask import AskService, group
-from bot.core.catalog import Catalog
+from bot.core.ask.service import AskService, group
+from bot.core.directory.catalog import Catalog
 from bot.core.errors import UserFacingError
 from bot.core.messages import (
     MORE_LIKE_THIS,

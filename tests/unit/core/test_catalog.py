@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog
-from bot.core.intents import Filters
-from bot.core.reasons import best_sentences
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.intents import Filters
+from bot.core.directory.reasons import best_sentences
 from models.directory import Organization
 from models.repositories import DirectoryRepository
 from tests.unit.core.conftest import ORGS, CountingEmbedder
@@ -174,7 +174,7 @@ def test_long_evidence_is_cut_to_its_most_telling_sentence() -> None:
 def test_restart_with_many_cached_vectors_scans_the_cache(seeded, counting_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     first = Catalog(seeded, counting_embedder)
     first.warm_up()
-    monkeypatch.setattr("bot.core.vectors.SCAN_FROM", 1)  # the path a 100k-profile restart takes
+    monkeypatch.setattr("bot.core.directory.vectors.SCAN_FROM", 1)  # the path a 100k-profile restart takes
     again = CountingEmbedder(counting_embedder.inner)
     second = Catalog(seeded, again)
     second.warm_up()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import intents, texts
-from bot.core.intents import Filters, normalise, parse, truncate
+from bot.core import texts
+from bot.core.directory import intents
+from bot.core.directory.intents import Filters, normalise, parse, truncate
 
 
 @pytest.mark.parametrize("text", ["help", "HELP", " Help! ", "?", "aide", "hello"])

@@ -8,8 +8,8 @@ from rich.console import Console
 from sqlalchemy import select
 
 from bot.core import texts
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
+from bot.core.ask.service import AskService
+from bot.core.directory.catalog import Catalog
 from bot.core.messages import IncomingMessage, Reply
 from bot.terminal import APOLOGY, TerminalChat
 from models.activity import MatchFeedback, SavedMatch

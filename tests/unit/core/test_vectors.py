@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import vectors as vectors_module
-from bot.core.vectors import VectorSource, _keys
+from bot.core.directory import vectors as vectors_module
+from bot.core.directory.vectors import VectorSource, _keys
 from matching.embeddings import HashingEmbedder
 from matching.vecstore import dot, take
 from models.repositories import content_hash

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import digest_config
 from bot.config import Settings
-from bot.core.catalog import Catalog
-from bot.core.digest import DigestComposer
-from bot.core.digest_service import DigestService
+from bot.core.digest.composer import DigestComposer
+from bot.core.digest.service import DigestService
+from bot.core.directory.catalog import Catalog
 from matching.embeddings import HashingEmbedder
 from models.directory import Course, FundingStream, Need, Organization, Person, PlatformAccount
 from models.repositories import DirectoryRepository

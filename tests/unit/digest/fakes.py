@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.digest_types import MEMBER, Digest, Recipient
+from bot.core.digest.types import MEMBER, Digest, Recipient
 from bot.core.messages import Section, Suggestion
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount

@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog
-from bot.core.digest import DigestComposer, select_diverse
-from bot.core.digest_service import DigestService
-from bot.core.digest_types import DigestConfig
-from bot.core.digest_vectors import QueryVectorCache
+from bot.core.digest.composer import DigestComposer, select_diverse
+from bot.core.digest.service import DigestService
+from bot.core.digest.types import DigestConfig
+from bot.core.digest.vectors import QueryVectorCache
+from bot.core.directory.catalog import Catalog
 from bot.core.messages import NOT_RELEVANT, REQUEST_INTRO, Suggestion
 from matching.embeddings import HashingEmbedder
 from models.activity import MatchFeedback

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.delivery import DeliveryRunner, RecipientGoneError, RetryableSendError, backoff_seconds
-from bot.core.digest_schedule import plan
-from bot.core.digest_types import DigestConfig
+from bot.core.digest.delivery import DeliveryRunner, RecipientGoneError, RetryableSendError, backoff_seconds
+from bot.core.digest.schedule import plan
+from bot.core.digest.types import DigestConfig
 from models.digest import DigestDelivery, DigestItem
 from models.directory import PlatformAccount
 from tests.unit.digest.fakes import FakeClock, RecordingSender, SimpleComposer, SimulatedCrash

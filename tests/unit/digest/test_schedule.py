@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import digest_config
 from bot.config import Settings
-from bot.core.digest_schedule import apply_command, due_recipients, get_or_create_account, plan, set_preference
-from bot.core.digest_types import DigestConfig
+from bot.core.digest.schedule import apply_command, due_recipients, get_or_create_account, plan, set_preference
+from bot.core.digest.types import DigestConfig
 from bot.core.errors import UserFacingError
 from models.digest import DigestDelivery
 from models.directory import PlatformAccount

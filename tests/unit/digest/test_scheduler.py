@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from bot.core.accounts import AccountService
-from bot.core.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
-from bot.core.digest_types import Recipient
+from bot.core.accounts.service import AccountService
+from bot.core.digest.delivery import PermanentSendError, RecipientGoneError, RetryableSendError
+from bot.core.digest.types import Recipient
 from bot.scheduler import JOB_ID, build_scheduler, build_senders, run_digests
 from bot.slack.digest import SlackDigestSender
 from bot.teams.digest import TeamsDigestSender

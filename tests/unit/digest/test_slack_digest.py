@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core.delivery import DeliveryRunner
-from bot.core.digest_schedule import plan
-from bot.core.digest_types import MEMBER, STAFF, Digest, DigestConfig, Fact
+from bot.core.digest.delivery import DeliveryRunner
+from bot.core.digest.schedule import plan
+from bot.core.digest.types import MEMBER, STAFF, Digest, DigestConfig, Fact
 from bot.core.messages import Section, Suggestion
 from bot.slack.digest import SlackDigestSender, digest_message
 from bot.slack.listeners.actions import ACTION_PATTERN
@@ -115,7 +115,7 @@ def test_member_who_blocked_the_app_is_marked_inactive(sessions, fake: FakeSlack
 
 
 def test_sender_posts_to_the_members_dm_with_text_and_blocks(fake: FakeSlackApi) -> None:
-    from bot.core.digest_types import Recipient
+    from bot.core.digest.types import Recipient
 
     sender = SlackDigestSender(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.api_url))
     ts = sender.send(Recipient(1, "slack", "T1", "U9"), one_item_digest("org:x"))

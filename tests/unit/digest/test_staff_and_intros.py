@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.digest import DigestComposer, IntroductionsDigestSource
-from bot.core.digest_staff import compose_staff
-from bot.core.digest_texts import HEADING_INTROS, INTROS_NOT_TRACKED
-from bot.core.digest_types import DigestConfig
+from bot.core.digest.composer import DigestComposer, IntroductionsDigestSource
+from bot.core.digest.staff import compose_staff
+from bot.core.digest.texts import HEADING_INTROS, INTROS_NOT_TRACKED
+from bot.core.digest.types import DigestConfig
 from bot.core.messages import Suggestion
 from models.activity import Question
 from models.directory import PlatformAccount

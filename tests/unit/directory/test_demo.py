@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.importer import import_files
+from bot.core.directory.importer import import_files
 from bot.demo import DEMO_DIR, demo_files
 from models.db import make_engine, migrate, session_factory
 from models.directory import ORGANIZATION_KINDS, PROVINCES, Course, FundingStream, Need, Organization, Person

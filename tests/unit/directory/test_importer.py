@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.importer import MAX_PROBLEMS_KEPT, ImportFailed, import_file, import_files
+from bot.core.directory.importer import MAX_PROBLEMS_KEPT, ImportFailed, import_file, import_files
 from models.directory import Course, Need, Organization, Person
 from models.repositories import DirectoryRepository
 from tests.unit.directory.snapshot import counts, snapshot

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.bootstrap import intro_config
 from bot.config import Settings
-from bot.core.catalog import Catalog
-from bot.core.intro_delivery import Address
-from bot.core.intro_messages import IntroMessage
-from bot.core.intros import IntroService
+from bot.core.directory.catalog import Catalog
+from bot.core.intros.delivery import Address
+from bot.core.intros.messages import IntroMessage
+from bot.core.intros.service import IntroService
 from bot.core.messages import ActionRequest
 from matching.embeddings import HashingEmbedder
 from models.directory import Course, FundingStream, Need, Organization, Person, PlatformAccount

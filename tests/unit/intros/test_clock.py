@@ -8,7 +8,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.core import intro_texts as t
+from bot.core.intros import texts as t
 from bot.core.messages import REQUEST_INTRO
 from bot.intro_clock import HOURLY_JOB, WEEKLY_JOB, add_intro_jobs, run_intro_jobs, run_weekly_suggestions
 from models.intros import IntroBatch, Introduction

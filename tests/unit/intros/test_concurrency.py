@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intros import texts as t
 from bot.core.messages import REQUEST_INTRO
 from models.db import make_engine, session_factory
 from models.intros import IntroBatch, Introduction, IntroSuggestion

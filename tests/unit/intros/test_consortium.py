@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.consortium import HEADING, NOTHING, USAGE, propose
 from bot.core.errors import UserFacingError
+from bot.core.intros.consortium import HEADING, NOTHING, USAGE, propose
 from bot.core.messages import REQUEST_INTRO, IncomingMessage
 from tests.unit.intros.conftest import WS, World
 

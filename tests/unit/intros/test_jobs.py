@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.core import intro_texts as t
-from bot.core.digest_staff import compose_staff
-from bot.core.digest_types import DigestConfig
+from bot.core.digest.staff import compose_staff
+from bot.core.digest.types import DigestConfig
 from bot.core.errors import UserFacingError
-from bot.core.intro_jobs import GHOSTING_THRESHOLD
+from bot.core.intros import texts as t
+from bot.core.intros.jobs import GHOSTING_THRESHOLD
 from bot.core.messages import REQUEST_INTRO
 from models.directory import PlatformAccount
 from models.intros import Introduction, IntroOutcome, IntroPreference
@@ -128,7 +128,7 @@ def test_digests_get_pending_requests_and_the_weeks_figures(world: World) -> Non
 
 
 def test_members_who_let_requests_expire_move_down_in_answers(world: World) -> None:
-    from bot.core.ask import AskService
+    from bot.core.ask.service import AskService
     from bot.core.messages import IncomingMessage
 
     ask = AskService(sessions=world.sessions, catalog=world.service.catalog, intros=world.service)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.bootstrap import digest_config
 from bot.config import Settings
-from bot.core.ask import group
-from bot.core.digest_service import DigestService
+from bot.core.ask.service import group
+from bot.core.digest.service import DigestService
 from bot.core.messages import REQUEST_INTRO, Reply
-from bot.core.privacy import PrivacyService
+from bot.core.privacy.service import PrivacyService
 from bot.slack.digest import digest_message
 from bot.slack.intro_render import intro_message
 from bot.slack.render import to_slack_message

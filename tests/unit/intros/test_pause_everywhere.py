@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.consortium import propose
+from bot.core.intros.consortium import propose
 from bot.core.messages import IncomingMessage
 from tests.unit.intros.conftest import WS, World
 
@@ -38,8 +38,8 @@ def test_an_excluded_organization_stays_out_of_the_members_answers_and_digest(wo
 
     from bot.bootstrap import digest_config
     from bot.config import Settings
-    from bot.core.digest_service import DigestService
-    from bot.core.feedback import ActivityRepository, Asker
+    from bot.core.ask.feedback import ActivityRepository, Asker
+    from bot.core.digest.service import DigestService
 
     world.service.prefs.command("slack", WS, "U-ANA", "exclude", "AluMaker Trays")
     with world.sessions() as s:

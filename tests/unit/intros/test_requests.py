@@ -8,8 +8,8 @@ from dataclasses import asdict
 import pytest
 from sqlalchemy import func, select
 
-from bot.core import intro_texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intros import texts as t
 from bot.core.messages import REQUEST_INTRO, SAVE
 from models.intros import Introduction, IntroEvent, IntroPairRule
 from tests.unit.intros.conftest import ORGS, PEOPLE, World, make_world

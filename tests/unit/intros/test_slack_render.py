@@ -10,9 +10,9 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.core import intro_texts as t
-from bot.core.intro_messages import ask, connected, followup, notice, staff_item
-from bot.core.intro_people import Side
+from bot.core.intros import texts as t
+from bot.core.intros.messages import ask, connected, followup, notice, staff_item
+from bot.core.intros.people import Side
 from bot.core.messages import DEFAULT_ACTIONS, Suggestion
 from bot.slack.intro_render import answered, intro_message, note_from_view, note_modal, staff_messages
 from bot.slack.render import suggestion_blocks

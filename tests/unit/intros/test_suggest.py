@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.core import intro_texts as t
-from bot.core.intro_store import IntroRepository
-from bot.core.intro_suggest import Run, suggest
+from bot.core.intros import texts as t
+from bot.core.intros.store import IntroRepository
+from bot.core.intros.suggest import Run, suggest
 from models.intros import IntroBatch, Introduction, IntroEvent, IntroPairRule, IntroPreference, IntroSuggestion
 from tests.unit.intros.conftest import T0, World
 

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core import intro_texts as t
-from bot.core.intro_suggest import suggest
+from bot.core.intros import texts as t
+from bot.core.intros.suggest import suggest
 from bot.core.messages import REQUEST_INTRO, ActionRequest
 from bot.teams.app import build_teams
 from bot.teams.intros import TeamsIntroMessenger, intro_card

@@ -11,7 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from bot.core.ranking import load_configured_ranker
+from bot.core.directory.ranking import load_configured_ranker
 from matching.embeddings import HashingEmbedder
 from matching.evidence import item_snippets
 from matching.features import FEATURES

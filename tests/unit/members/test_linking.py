@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import member_texts as t
+from bot.core.accounts import texts as t
+from bot.core.accounts.members import MembersService
 from bot.core.errors import UserFacingError
-from bot.core.members import MembersService
 from models.directory import Person, PlatformAccount
 from models.members import JoinRequest
 from models.privacy import AuditEntry

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.catalog import Catalog
+from bot.core.accounts.members import MembersService
+from bot.core.directory.catalog import Catalog
 from bot.core.errors import UserFacingError
-from bot.core.member_needs import NeedForm, NeedsService, parse_text
-from bot.core.members import MembersService
+from bot.core.needs.service import NeedForm, NeedsService, parse_text
 from matching.embeddings import HashingEmbedder
 from models.directory import FundingStream, Need
 from models.privacy import AuditEntry

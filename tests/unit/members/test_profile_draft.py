@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.accounts.members import MembersService
+from bot.core.directory.profile_draft import DraftService, Kept
 from bot.core.errors import UserFacingError
-from bot.core.members import MembersService
-from bot.core.profile_draft import DraftService, Kept
 from matching.embeddings import HashingEmbedder
 from models.activity import Question
 from models.base import Base

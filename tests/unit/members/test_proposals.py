@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.accounts.members import MembersService
 from bot.core.errors import UserFacingError
-from bot.core.members import MembersService
 from models.directory import Organization
 from models.members import OrgTextProposal
 from models.repositories import DirectoryRepository

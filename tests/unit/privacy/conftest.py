@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.privacy import PrivacyService
+from bot.core.privacy.service import PrivacyService
 from tests.unit.privacy.world import NOW, World, build
 
 

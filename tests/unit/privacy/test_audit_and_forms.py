@@ -10,9 +10,9 @@ from slack_sdk.models.views import View
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.directory_desk import DirectoryDesk
-from bot.core.privacy_subject import parse_subject
-from bot.core.profile_form import ProfileForm
+from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.profile_form import ProfileForm
+from bot.core.privacy.subject import parse_subject
 from bot.slack.profile import form_from_view, profile_view, validate
 from models.directory import Person
 from models.privacy import AuditEntry, audit, can_see, entries, strictest
@@ -89,7 +89,7 @@ def test_profile_modal_offers_who_can_find_you_and_keeps_it_when_absent(sessions
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_staff_decisions_on_introductions_reach_the_audit_log(sessions: sessionmaker[Session]) -> None:
-    from bot.core.intro_store import IntroRepository
+    from bot.core.intros.store import IntroRepository
     from models.intros import IntroBatch, IntroSuggestion
 
     with sessions.begin() as s:

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import Table
 
 import models.registry  # noqa: F401  (every model module, so the metadata is complete)
-from bot.core.privacy import PrivacyService
-from bot.core.privacy_export import EXPORTERS, FORMAT, HIDDEN_REF, YOU
+from bot.core.privacy.export import EXPORTERS, FORMAT, HIDDEN_REF, YOU
+from bot.core.privacy.service import PrivacyService
 from models.base import Base
 from tests.unit.privacy.world import DRIFTER_SLACK, MARIA, MARIA_NEED, MARIA_SLACK, MARIA_TEAMS, World
 
@@ -30,7 +30,7 @@ def test_every_table_with_a_member_foreign_key_has_an_exporter() -> None:
     referencing = tables_referencing_members()
     assert {"questions", "introductions", "digest_deliveries"} <= referencing  # the walk finds real tables
     missing = (referencing | set(MEMBER_TABLES)) - set(EXPORTERS)
-    assert not missing, f"tables holding member data without an exporter in bot.core.privacy_export: {missing}"
+    assert not missing, f"tables holding member data without an exporter in bot.core.privacy.export: {missing}"
 
 
 def test_export_holds_a_row_from_every_member_table(world: World, privacy: PrivacyService) -> None:

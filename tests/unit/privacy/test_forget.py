@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Engine, String, Table, Text, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import models.registry  # noqa: F401
-from bot.core.privacy import SELF_SERVICE, PrivacyService
+from bot.core.privacy.service import SELF_SERVICE, PrivacyService
 from models.base import Base
 from models.directory import EmbeddingCache, Organization, Person
 from models.privacy import FORGOTTEN, AuditEntry, entries
@@ -139,7 +139,7 @@ def test_the_audit_log_keeps_other_entries(sessions: sessionmaker[Session], worl
 
 def test_search_stops_returning_her_without_a_restart(sessions: sessionmaker[Session], world: World,
                                                       privacy: PrivacyService) -> None:
-    from bot.core.catalog import Catalog
+    from bot.core.directory.catalog import Catalog
     from matching.embeddings import HashingEmbedder
 
     catalog = Catalog(sessions, HashingEmbedder(), check_interval=0.0, min_dense=0.0)

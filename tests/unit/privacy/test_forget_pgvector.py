@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.privacy import PrivacyService
+from bot.core.privacy.service import PrivacyService
 from models import vectors as pg
 from models.db import session_factory
 from tests.unit.privacy.world import MARIA, MARIA_NEED, NOW, build

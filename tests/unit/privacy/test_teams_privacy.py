@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core import privacy_texts as t
-from bot.core.directory_desk import DirectoryDesk
-from bot.core.privacy import PrivacyService
+from bot.core.directory.desk import DirectoryDesk
+from bot.core.privacy import texts as t
+from bot.core.privacy.service import PrivacyService
 from bot.teams import privacy as teams_privacy
 from bot.teams.app import TeamsRuntime, build_teams
 from bot.teams.proactive import RetryPolicy

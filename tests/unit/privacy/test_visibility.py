@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
-from bot.core.consortium import propose
-from bot.core.digest import DigestComposer
-from bot.core.digest_types import DigestConfig
+from bot.core.ask.service import AskService
+from bot.core.digest.composer import DigestComposer
+from bot.core.digest.types import DigestConfig
+from bot.core.directory.catalog import Catalog
 from bot.core.errors import UserFacingError
+from bot.core.intros.consortium import propose
 from bot.core.messages import REQUEST_INTRO, SAVE, ActionRequest, IncomingMessage, Reply, Suggestion
-from bot.core.privacy import SELF_SERVICE, PrivacyService
+from bot.core.privacy.service import SELF_SERVICE, PrivacyService
 from matching.embeddings import HashingEmbedder
 from models.directory import Course, FundingStream, Need, Organization, Person, PlatformAccount
 from models.privacy import entries

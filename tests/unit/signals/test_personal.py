@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from bot.core.signals import history_of, judgements, training_rows
+from bot.core.signals.judgements import history_of, judgements, training_rows
 from matching.personal import GRADES, PERSONAL_FEATURES, History, PersonalRanker, personal_features, rescale
 from matching.personal_io import PersonalModelError, dump_personal, load_personal
 from models.signals import Action, ShownRow

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.ask import AskService
-from bot.core.catalog import Catalog
-from bot.core.importer import import_files
+from bot.core.ask.service import AskService
+from bot.core.directory.catalog import Catalog
+from bot.core.directory.importer import import_files
 from bot.core.messages import NOT_RELEVANT, SAVE, ActionRequest, IncomingMessage
-from bot.core.privacy import PrivacyService
-from bot.core.signal_service import SignalConfig, SignalService
+from bot.core.privacy.service import PrivacyService
+from bot.core.signals.service import SignalConfig, SignalService
 from bot.demo import demo_files
 from matching.embeddings import HashingEmbedder
 from models.db import make_engine, migrate, session_factory
@@ -127,6 +127,6 @@ def test_a_tampered_model_is_refused_with_a_log_line(demo, caplog) -> None:  # t
         row = s.query(RankerModel).one()
         s.execute(update(RankerModel).values(params={**row.params, "coef": [9.0] * len(row.params["coef"])}))
     signals.invalidate()
-    with caplog.at_level(logging.WARNING, logger="bot.core.signal_service"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.signals.service"):
         assert signals.personal("slack", WS, "U0") is None
     assert "refused" in caplog.text and "checksum" in caplog.text

@@ -7,6 +7,7 @@ from bot.bootstrap import bootstrap
 from bot.config import Settings
 from bot.container import Container
 from bot.core import home_texts as texts
+from bot.core.directory.profile_form import ProfileForm
 from bot.core.errors import UserFacingError
 from bot.core.home import (
     DIGEST_DAY,
@@ -16,7 +17,6 @@ from bot.core.home import (
     HomeSection,
     collect_sections,
 )
-from bot.core.profile_form import ProfileForm
 from bot.slack.home import home_view
 from matching.embeddings import HashingEmbedder
 from models.activity import SavedMatch

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.directory_desk import DirectoryDesk
+from bot.core.directory.desk import DirectoryDesk
 from bot.slack.profile import ProfileForm, form_from_view, profile_view, validate
 from models.directory import Organization, Person, PlatformAccount
 from models.members import OrgTextProposal

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core.accounts import AccountService
+from bot.core.accounts.service import AccountService
 from bot.core.event_ledger import EventLedger
 from bot.slack.app import build_client
 from bot.slack.staff import StaffCheck, is_staff

@@ -107,7 +107,7 @@ def teams_container(sessions: Any, settings: Any = None, core: FakeCore | None =
 
 def sql_accounts(sessions: Any) -> Any:
     """``TeamsAccounts`` over the test's database (the production unit of work)."""
-    from bot.core.accounts import AccountService
+    from bot.core.accounts.service import AccountService
     from bot.teams.accounts import TeamsAccounts
     from models.uow import SqlUnitOfWork
 

@@ -22,13 +22,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.core import digest_texts as dt
 from bot.core import home as core_home
 from bot.core import home_texts as ht
-from bot.core import intro_texts as t
-from bot.core import privacy_texts as pt
 from bot.core import texts
+from bot.core.digest import texts as dt
+from bot.core.intros import texts as t
 from bot.core.messages import MORE_LIKE_THIS, NOT_RELEVANT, REQUEST_INTRO, SAVE
+from bot.core.privacy import texts as pt
 from bot.teams import privacy as teams_privacy
 from bot.teams import profile as teams_profile
 from bot.teams.app import TeamsRuntime, build_teams

@@ -10,7 +10,7 @@ import pytest
 from microsoft_agents.hosting.fastapi import CloudAdapter
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.digest_types import Recipient
+from bot.core.digest.types import Recipient
 from bot.core.messages import Reply, Section, Suggestion
 from bot.teams.app import TeamsRuntime
 from bot.teams.proactive import RetryPolicy, TeamsSender, message_activity

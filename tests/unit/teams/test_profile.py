@@ -12,7 +12,7 @@ from microsoft_agents.testing import TestAdapter, TestFlow
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.directory_desk import DirectoryDesk
+from bot.core.directory.desk import DirectoryDesk
 from bot.teams import profile
 from bot.teams.app import TeamsRuntime
 from bot.teams.profile import ProfileForm, form_from_value, validate

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.core import texts
-from bot.core.ask import render_text
+from bot.core.ask.service import render_text
 from bot.core.messages import DEFAULT_ACTIONS, SAVE, Reply, Section, Suggestion
 from bot.teams.render import MAX_CARD_BYTES, MAX_TEXT, MAX_TITLE, reply_card, to_activity
 from tests.unit.teams.cards import assert_valid_card, submit_actions, texts_of

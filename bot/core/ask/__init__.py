@@ -1,0 +1,1 @@
+"""Answering questions: a member's question or button in, a reply out."""

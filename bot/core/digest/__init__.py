@@ -1,0 +1,1 @@
+"""Weekly digests: who is due, what goes in them, exactly-once delivery."""

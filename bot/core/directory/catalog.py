@@ -1,0 +1,415 @@
+"""The in-memory search index over the visible directory, kept fresh without a restart.
+
+Built lazily (first search, or ``warm_up()`` in a background thread so the bot answers Slack's 3-second
+acknowledgement while the model loads). Each search checks ``DirectoryVersion.version`` at most once per
+``check_interval`` seconds and rebuilds when it moved; vectors come from the previous build or the
+embedding cache, so only new or edited snippets are ever encoded. Searches read an immutable snapshot,
+so Bolt's worker threads can search while one of them rebuilds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.intents import DEFAULT_KINDS, REF_RE, Filters
+from bot.core.directory.profiles import Profile, Splitter, load_profiles
+from bot.core.directory.reasons import best_sentences, informative
+from bot.core.directory.snapshot import Codes, Snapshot
+from bot.core.directory.vectors import VectorSource
+from bot.core.messages import Suggestion
+from bot.core.signals.personalise import Personal, adjuster
+from matching.embeddings import Embedder
+from matching.features import FEATURES
+from matching.matcher import HybridMatcher
+from matching.ranker import LearnedRanker
+from matching.vecstore import take
+from models.repositories import DirectoryRepository
+
+logger = logging.getLogger(__name__)
+
+_LANG_BITS = {"en": 1, "fr": 2}
+#: Hits scoring below this share of the best hit are noise in a small directory (fused scores are min-max
+#: normalised over the candidates, so the weakest candidate always scores 0).
+RELATIVE_FLOOR = 0.15
+#: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
+LOOKALIKE_COSINE = 0.85
+
+
+def _default_matcher(embedder: Embedder) -> HybridMatcher:
+    return HybridMatcher(embedder)
+
+
+def _method(snap: Snapshot) -> str:
+    """The learned ranker when the matcher carries one (``RANKER=learned``), else the formula."""
+    return "learned" if snap.matcher.ranker is not None else "engine"
+
+
+class Catalog:
+    """Searchable directory. ``search`` returns ``Suggestion``s with the best evidence as the reason."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        embedder: Embedder,
+        *,
+        check_interval: float = 1.0,
+        show_progress: bool = False,
+        matcher_factory: Callable[[Embedder], HybridMatcher] = _default_matcher,
+        min_dense: float = 0.2,
+        include_staff: bool = True,
+        ann: AnnPool | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.ann = ann  # pgvector candidates for the dense channel (VECTOR_BACKEND=pgvector), else exact
+        self.include_staff = include_staff  # index staff-only rows too; searches show them to staff only
+        self.embedder = embedder
+        self.check_interval = check_interval
+        self.show_progress = show_progress
+        self._matcher_factory = matcher_factory
+        self.min_dense = min_dense
+        self._snapshot: Snapshot | None = None
+        self._build_lock = threading.Lock()
+        self._checked_at = 0.0
+        self._warm_thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def ready(self) -> bool:
+        """True once a first build exists (searches will not wait for the model or the index)."""
+        return self._snapshot is not None
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._current()
+
+    def warm_up(self) -> None:
+        """Build now if not built yet (loads the model when anything needs encoding)."""
+        self._current()
+        warm = getattr(self.embedder, "warm_up", None)
+        if callable(warm):
+            warm()  # the first question's encoding should not pay for loading the model
+
+    def start_warm_up(self) -> threading.Thread:
+        """``warm_up()`` in a daemon thread (idempotent); failures are logged, the next search retries."""
+        if self._warm_thread is None:
+
+            def run() -> None:
+                try:
+                    self.warm_up()
+                except Exception:  # noqa: BLE001 - a background thread has no caller to raise to
+                    logger.exception("warming up the catalog failed; the first search will retry")
+
+            self._warm_thread = threading.Thread(target=run, name="catalog-warm-up", daemon=True)
+            self._warm_thread.start()
+        return self._warm_thread
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild if the directory version moved (or ``force``). Returns whether a build happened."""
+        with self._build_lock:
+            old = self._snapshot
+            if not force and old is not None and self._read_version() == old.version:
+                return False
+            self._snapshot = self._build(old, refit=force)
+            return True
+
+    def _read_version(self) -> int:
+        with self._sessions() as session:
+            return DirectoryRepository(session).current_version()
+
+    def _current(self) -> Snapshot:
+        snap = self._snapshot
+        if snap is None:
+            with self._build_lock:
+                if self._snapshot is None:
+                    self._snapshot = self._build(None)
+                    self._checked_at = time.monotonic()
+                return self._snapshot
+        now = time.monotonic()
+        if now - self._checked_at >= self.check_interval:
+            self._checked_at = now
+            # Only one thread rebuilds; the others keep answering from the snapshot they have.
+            if self._read_version() != snap.version and self._build_lock.acquire(blocking=False):
+                try:
+                    if self._read_version() != self._snapshot.version:  # type: ignore[union-attr]
+                        self._snapshot = self._build(self._snapshot)
+                finally:
+                    self._build_lock.release()
+        return self._snapshot  # type: ignore[return-value]
+
+    def _build(self, previous: Snapshot | None, *, refit: bool = False) -> Snapshot:
+        started = time.perf_counter()
+        split = Splitter(previous.split if previous is not None else None)
+        with self._sessions() as session, session.begin():
+            version = DirectoryRepository(session).current_version()
+            everything = load_profiles(  # unchanged profiles come back as the previous objects: one copy in memory
+                session, split=split, include_staff=self.include_staff,
+                previous=previous.by_ref if previous is not None else None,
+            )
+        indexed = [p for p in everything if p.snippets]
+        content = [(p.kind, p.snippets, p.needs) for p in indexed]
+        if previous is not None and not refit and content == previous.content:
+            # The version moved for something the index does not read (a title, an e-mail...): keep the fit.
+            matcher, vectors = previous.matcher, previous.vectors
+        else:
+            snippet_texts = [s for p in indexed for s in p.snippets]
+            need_texts = [s for p in indexed for s in p.needs]
+            vectors = VectorSource.build(
+                snippet_texts + need_texts,
+                self.embedder,
+                self._sessions,
+                previous=previous.vectors if previous is not None else None,
+                show_progress=self.show_progress,
+            )
+            matcher = self._matcher_factory(self.embedder).fit(
+                [list(p.snippets) for p in indexed],
+                kinds=[p.kind for p in indexed],
+                snippet_vectors=vectors.view(0, len(snippet_texts)),
+                needs=[list(p.needs) for p in indexed],
+                need_vectors=vectors.view(len(snippet_texts), len(snippet_texts) + len(need_texts)),
+                titles=[p.title for p in indexed],
+            )
+        members: dict[str, list[int]] = {}
+        for i, p in enumerate(indexed):
+            owner = p.ref if p.ref.startswith("org:") else p.org_ref
+            if owner:
+                members.setdefault(owner, []).append(i)
+        snap = Snapshot(
+            version=version,
+            profiles=indexed,
+            by_ref={p.ref: p for p in everything},
+            index_of={p.ref: i for i, p in enumerate(indexed)},
+            matcher=matcher,
+            vectors=vectors,
+            kinds=Codes([p.kind for p in indexed]),
+            provinces=Codes([p.province for p in indexed]),
+            lang_bits=np.array([sum(_LANG_BITS.get(x, 0) for x in p.languages) for p in indexed], dtype=np.uint8),
+            delivery=Codes([p.delivery for p in indexed]),
+            micro=np.array([bool(p.credential and "micro" in p.credential.lower()) for p in indexed], dtype=bool),
+            members=members,
+            content=content,
+            split=split,
+            built_seconds=time.perf_counter() - started,
+            encoded=vectors.encoded if vectors is not (previous.vectors if previous else None) else 0,
+            staff_only=np.array([p.visibility != "public" for p in indexed], dtype=bool),
+        )
+        logger.info(
+            "catalog v%d: %d profiles, %d snippets (%d encoded) in %.2fs",
+            version,
+            len(indexed),
+            int(matcher.snippet_vectors_.shape[0]),
+            snap.encoded,
+            snap.built_seconds,
+        )
+        if self.ann is not None:
+            self.ann.follow(previous, snap)
+        return snap
+
+    # ------------------------------------------------------------------ lookups
+    def profile(self, ref: str, *, staff: bool = False) -> Profile | None:
+        """The profile behind ``ref`` if the viewer may see it: public ones, staff-only ones for ``staff``."""
+        found = self._current().by_ref.get(ref)
+        return found if found is not None and (staff or found.visibility == "public") else None
+
+    def find(self, target: str, *, staff: bool = False) -> Profile | None:
+        """A profile by ref ("org:acme") or by exact title, case-insensitive, among those the viewer may see."""
+        snap = self._current()
+        if REF_RE.match(target):
+            return self.profile(target, staff=staff)
+        wanted = target.strip().casefold()
+        return next(
+            (p for p in snap.by_ref.values() if p.title.casefold() == wanted and (staff or p.visibility == "public")),
+            None,
+        )
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self,
+        text: str,
+        *,
+        kinds: Collection[str] | None = None,
+        filters: Filters | None = None,
+        k: int = 10,
+        asker_ref: str | None = None,
+        exclude: Collection[str] = (),
+        avoid: Collection[str] = (),
+        staff: bool = False,
+        personal: Personal | None = None,
+    ) -> list[Suggestion]:
+        """Best ``k`` suggestions for ``text``, MMR-diversified, each with its reason.
+
+        Args:
+            kinds: allowed kinds (default: everything but open needs).
+            filters: province / language / delivery / credential facets.
+            asker_ref: the asker's own profile: excluded with their organization, and its offer drives
+                reciprocity (items whose needs match what the asker offers move up).
+            exclude: refs never to return (e.g. dismissed by this member).
+            avoid: refs the member dismissed: look-alikes of them move to the end.
+            staff: the asker is staff: staff-only items may be returned (hidden ones never are).
+            personal: the asker's signals and their workspace's model: re-score the candidates
+                (``bot.core.signals.personalise``); ``None`` leaves the base ranking untouched.
+        """
+        snap = self._current()
+        mask = self._mask(snap, kinds, filters, asker_ref, exclude, staff)
+        if not text.strip() or not mask.any():
+            return []
+        asker = snap.by_ref.get(asker_ref) if asker_ref else None
+        pool = None
+        if self.ann is not None and self.ann.ready_for(snap):
+            ann, wanted = self.ann, list(kinds if kinds else DEFAULT_KINDS)
+
+            def pool(vector: np.ndarray) -> np.ndarray | None:  # asked again for the feedback pass
+                return ann.candidates(snap, vector, wanted)
+
+        hits = snap.matcher.rank(
+            text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool,
+            method=_method(snap), adjust=adjuster(snap, personal) if personal is not None else None,
+        )
+        return self._suggestions(snap, hits, avoid)
+
+    def more_like(
+        self,
+        ref: str,
+        *,
+        kinds: Collection[str] | None = None,
+        filters: Filters | None = None,
+        k: int = 10,
+        asker_ref: str | None = None,
+        exclude: Collection[str] = (),
+        avoid: Collection[str] = (),
+        staff: bool = False,
+        personal: Personal | None = None,
+    ) -> list[Suggestion]:
+        """Items like ``ref``: its whole text for BM25 and each of its snippet vectors as a question window for
+        the dense side (a profile used as a question is never truncated, ``matching.longquery``)."""
+        snap = self._current()
+        i = snap.index_of.get(ref)
+        if i is None or (not staff and snap.staff_only[i]):
+            raise KeyError(ref)
+        mask = self._mask(snap, kinds, filters, asker_ref, [*exclude, ref], staff)
+        if not mask.any():
+            return []
+        profile = snap.profiles[i]
+        asker = snap.by_ref.get(asker_ref) if asker_ref else None
+        hits = snap.matcher.rank(
+            " ".join(profile.snippets),
+            k=k,
+            mask=mask,
+            asker_offer=asker.offer if asker else None,
+            query_vector=self._profile_windows(snap, i),
+            method=_method(snap),
+            adjust=adjuster(snap, personal) if personal is not None else None,
+        )
+        return self._suggestions(snap, hits, avoid)
+
+    @property
+    def ranker(self) -> LearnedRanker | None:
+        """The learned ranker answers use (``RANKER=learned``), or ``None`` for the formula."""
+        return self._current().matcher.ranker  # type: ignore[return-value]
+
+    def explain(self, text: str, refs: Sequence[str], ranker: LearnedRanker) -> dict[str, list[tuple[str, float]]]:
+        """Each of ``refs``' feature contributions to its learned score for ``text``, largest first (staff and
+        ``ask --explain``; members see the evidence sentence instead). Refs outside the candidates are left out."""
+        snap = self._current()
+        cand, X = snap.matcher.features(text, mask=self._mask(snap, None, None, None, (), True))
+        row = {int(i): r for r, i in enumerate(cand)}
+        out: dict[str, list[tuple[str, float]]] = {}
+        for ref in refs:
+            i = snap.index_of.get(ref)
+            if i is None or i not in row:
+                continue
+            parts = ranker.contributions(X[row[i] : row[i] + 1])[0]
+            order = np.argsort(-np.abs(parts))
+            out[ref] = [(FEATURES[j], round(float(parts[j]), 4)) for j in order]
+        return out
+
+    def _mask(
+        self,
+        snap: Snapshot,
+        kinds: Collection[str] | None,
+        filters: Filters | None,
+        asker_ref: str | None,
+        exclude: Collection[str],
+        staff: bool = False,
+    ) -> np.ndarray:
+        mask = snap.kinds.isin(list(kinds if kinds else DEFAULT_KINDS))
+        if not staff and snap.staff_only.any():
+            mask &= ~snap.staff_only
+        if filters:
+            is_course = snap.kinds.eq("course")
+            if filters.provinces:
+                mask &= snap.provinces.eq(None) | snap.provinces.isin(list(filters.provinces))
+            if filters.language in _LANG_BITS:
+                mask &= (snap.lang_bits == 0) | ((snap.lang_bits & _LANG_BITS[filters.language]) > 0)
+            elif filters.language == "bilingual":
+                mask &= (snap.lang_bits == 0) | (snap.lang_bits == 3)
+            if filters.delivery:
+                mask &= ~is_course | snap.delivery.eq(filters.delivery) | snap.delivery.eq("hybrid")
+            if filters.credential:
+                mask &= ~is_course | snap.micro
+        drop = list(exclude)
+        asker = snap.by_ref.get(asker_ref) if asker_ref else None
+        if asker is not None:
+            drop.append(asker.ref)
+            own_org = asker.ref if asker.ref.startswith("org:") else asker.org_ref
+            if own_org:
+                drop.extend(snap.profiles[j].ref for j in snap.members.get(own_org, []))
+        for ref in drop:
+            j = snap.index_of.get(ref)
+            if j is not None:
+                mask[j] = False
+        return mask
+
+    @staticmethod
+    def _profile_windows(snap: Snapshot, i: int) -> np.ndarray | None:
+        """Item ``i``'s own snippet vectors, as float32 question windows (``None``: none, encode its text)."""
+        offsets = snap.matcher.offsets_
+        rows = np.arange(offsets[i], offsets[i + 1])
+        return take(snap.matcher.snippet_vectors_, rows) if rows.size else None
+
+    @staticmethod
+    def _centroids(snap: Snapshot, items: Sequence[int]) -> np.ndarray:
+        offsets = snap.matcher.offsets_
+        vecs = snap.matcher.snippet_vectors_
+        out = np.zeros((len(items), vecs.shape[1]), dtype=np.float32)
+        for row, i in enumerate(items):
+            v = np.asarray(vecs[offsets[i] : offsets[i + 1]], dtype=np.float32).mean(axis=0)
+            out[row] = v / max(float(np.linalg.norm(v)), 1e-12)
+        return out
+
+    def _relevant(self, channels: dict[str, float]) -> bool:
+        """Drop the tail of a small directory: no shared term and a weak best-snippet cosine."""
+        return channels.get("lexical", 0.0) > 0 or channels.get("dense", 1.0) >= self.min_dense
+
+    def _suggestions(self, snap: Snapshot, hits: Sequence, avoid: Collection[str]) -> list[Suggestion]:  # type: ignore[type-arg]
+        top = max((h.score for h in hits), default=0.0)
+        kept = [h for h in hits if self._relevant(h.channel_scores) and h.score >= RELATIVE_FLOOR * top]
+        avoided = [snap.index_of[r] for r in avoid if r in snap.index_of]
+        if avoided and kept:
+            sims = self._centroids(snap, [h.index for h in kept]) @ self._centroids(snap, avoided).T
+            lookalike = sims.max(axis=1) >= LOOKALIKE_COSINE
+            kept = [h for h, bad in zip(kept, lookalike, strict=True) if not bad] + [
+                h for h, bad in zip(kept, lookalike, strict=True) if bad
+            ]
+        out = []
+        for h in kept:
+            p = snap.profiles[h.index]
+            out.append(
+                Suggestion(
+                    ref=p.ref,
+                    kind=p.kind,
+                    title=p.title,
+                    subtitle=p.subtitle,
+                    score=round(float(h.score), 4),
+                    reason=best_sentences(informative(p, h.evidence, h.shared_terms), h.shared_terms),
+                    shared_terms=tuple(h.shared_terms),
+                    url=p.url,
+                )
+            )
+        return out

@@ -1,0 +1,1 @@
+"""Double opt-in introductions: requests, staff review, preferences, follow-ups, consortium proposals."""

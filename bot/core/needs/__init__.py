@@ -1,0 +1,1 @@
+"""Needs members post from chat: post, edit, close, list, with matches at once."""

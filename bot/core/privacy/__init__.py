@@ -1,0 +1,1 @@
+"""Members' data: download, forget, visibility (audited)."""
