@@ -106,6 +106,21 @@ def test_bot_has_no_import_cycle(graph: grimp.ImportGraph) -> None:
     assert cycles(edges) == []
 
 
+def test_core_feature_packages_depend_on_each_other_without_a_cycle(graph: grimp.ImportGraph) -> None:
+    """``bot.core.ask``, ``bot.core.intros``... taken whole: the directory at the bottom, nothing imports back."""
+    def feature(module: str) -> str:
+        return ".".join(module.split(".")[:3])
+
+    edges: dict[str, set[str]] = {}
+    for module in package_edges(graph, "bot"):
+        if module.startswith("bot.core."):
+            edges.setdefault(feature(module), set()).update(
+                feature(i) for i in graph.find_modules_directly_imported_by(module)
+                if i.startswith("bot.core.") and feature(i) != feature(module))
+    assert {"bot.core.ask", "bot.core.directory", "bot.core.intros", "bot.core.digest"} <= set(edges)
+    assert cycles(edges) == []
+
+
 @pytest.fixture
 def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[grimp.ImportGraph]:
     """A package with an adapter that imports sqlalchemy lazily and a cycle hidden under TYPE_CHECKING."""
