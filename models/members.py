@@ -188,10 +188,11 @@ def paused_name(session: Session, ref: str, today: date) -> str | None:
     kind, _, external_id = ref.partition(":")
     people, orgs = paused_members(session, today)
     if kind == "person":
-        row = session.execute(select(Person.id, Person.name).where(Person.external_id == external_id)).first()
+        row = session.execute(select(Person.id, Person.name).where(Person.external_id == external_id,
+                                                                   Person.visibility == "public")).first()
         return str(row.name) if row is not None and row.id in people else None
     if kind == "org":
-        row = session.execute(select(Organization.id, Organization.name)
-                              .where(Organization.external_id == external_id)).first()
+        row = session.execute(select(Organization.id, Organization.name).where(
+            Organization.external_id == external_id, Organization.visibility == "public")).first()
         return str(row.name) if row is not None and row.id in orgs else None
     return None

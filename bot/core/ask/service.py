@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +21,7 @@ from bot.core.directory import intents
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.intents import REF_RE, Intent
 from bot.core.errors import UserFacingError
+from bot.core.intros import texts as intro_texts
 from bot.core.messages import (
     MORE_LIKE_THIS,
     NOT_RELEVANT,
@@ -33,6 +35,7 @@ from bot.core.messages import (
 )
 from bot.core.signals.personalise import Personal
 from bot.core.signals.service import SignalService
+from models.members import paused_name
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +286,11 @@ class AskService:
             if intros is None:
                 raise UserFacingError(texts.INTROS_UNAVAILABLE)
             if self.catalog.profile(request.ref, staff=self._asker(request).is_staff) is None:
-                return intros.request_intro(request)  # says "not taking introductions" or "cannot find" itself
+                with self._sessions() as session:  # a member who paused since the suggestion was shown
+                    paused = paused_name(session, request.ref, date.today())
+                if paused:
+                    raise UserFacingError(intro_texts.UNAVAILABLE.format(title=paused))
+                raise UserFacingError(texts.UNKNOWN_ITEM)  # hidden, staff-only for a member, or gone
             return intros.request_intro(request)
         if self.intros is not None and request.action in self.intros.actions:  # accept, decline, staff, ...
             return self.intros.act(request)
