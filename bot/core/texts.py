@@ -65,6 +65,7 @@ UNKNOWN_ITEM = "I cannot find that item any more; the directory may have changed
 UNKNOWN_REF = 'I do not know "{ref}". Use a reference shown under a suggestion, such as org:acme-robotics.'
 UNKNOWN_ACTION = "That button is no longer available. Ask again for fresh matches."
 INTROS_UNAVAILABLE = "Introductions are not available yet"
+NOT_TAKING_INTRODUCTIONS = "{title} is not taking introductions right now. Other matches may fit just as well."
 WARMING_UP = "The matching engine is warming up; your answer may take a few more seconds."
 
 KIND_LABELS: dict[str, str] = {

@@ -21,7 +21,6 @@ from bot.core.directory import intents
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.intents import REF_RE, Intent
 from bot.core.errors import UserFacingError
-from bot.core.intros import texts as intro_texts
 from bot.core.messages import (
     MORE_LIKE_THIS,
     NOT_RELEVANT,
@@ -289,7 +288,7 @@ class AskService:
                 with self._sessions() as session:  # a member who paused since the suggestion was shown
                     paused = paused_name(session, request.ref, date.today())
                 if paused:
-                    raise UserFacingError(intro_texts.UNAVAILABLE.format(title=paused))
+                    raise UserFacingError(texts.NOT_TAKING_INTRODUCTIONS.format(title=paused))
                 raise UserFacingError(texts.UNKNOWN_ITEM)  # hidden, staff-only for a member, or gone
             return intros.request_intro(request)
         if self.intros is not None and request.action in self.intros.actions:  # accept, decline, staff, ...

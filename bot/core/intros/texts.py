@@ -6,6 +6,8 @@ Home look the same everywhere; the listeners map each action name back to the in
 
 from __future__ import annotations
 
+from bot.core.texts import NOT_TAKING_INTRODUCTIONS
+
 # -- actions (button ids; the button value carries "intro:<id>" or "sug:<id>") --------------------------
 INTRO_ACCEPT = "intro_accept"
 INTRO_DECLINE = "intro_decline"
@@ -57,7 +59,7 @@ NO_CONTACT = (
     "introduce you by e-mail: mention it to them."
 )
 OWN_SIDE = "That is you or your own organization, so there is nobody to introduce you to."
-UNAVAILABLE = "{title} is not taking introductions right now. Other matches may fit just as well."
+UNAVAILABLE = NOT_TAKING_INTRODUCTIONS  # also said by the ask guard, so it lives with the shared texts
 ALREADY_OPEN = "You already asked to meet {title} on {date}; I will tell you as soon as they answer."
 ALREADY_INTRODUCED = "You and {title} were introduced on {date}; your group conversation is still there."
 ASKED = (
