@@ -38,7 +38,8 @@ from bot.core.privacy.service import PrivacyService
 from bot.core.signals.service import SignalConfig, SignalService
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
-from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from matching.embeddings import Embedder
+from matching.encoders import make_embedder
 from models.db import make_engine, migrate, session_factory
 from models.stores import Stores
 
@@ -47,6 +48,15 @@ logger = logging.getLogger(__name__)
 PlatformFactory = Callable[[Container], Platform | None]
 
 __all__ = ["Container", "bootstrap", "digest_config", "intro_config", "load_platforms"]
+
+
+def embedder_from_settings(settings: Settings, *, backend: str | None = None) -> Embedder:
+    """The embedder the bot encodes with: ``EMBED_BACKEND`` (or ``backend``), ``TORCH_THREADS`` threads for every
+    runtime, exports cached under ``DATA_DIR``. Cheap: nothing loads until the first encode or ``model_id``."""
+    return make_embedder(
+        backend or settings.embed_backend, settings.embedding_model_path or None, verify=settings.verify_model_sha256,
+        threads=settings.torch_threads, data_dir=settings.data_dir,
+    )
 
 
 def limit_blas_threads(settings: Settings) -> None:
@@ -75,9 +85,7 @@ def bootstrap(
     engine = engine or make_engine(settings.resolved_database_url)
     if run_migrations:
         migrate(engine)
-    embedder = embedder or SentenceTransformerEmbedder(
-        settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
-    )
+    embedder = embedder or embedder_from_settings(settings)
     sessions = session_factory(engine)
     if query_vector_cache:
         embedder = QueryVectorCache(embedder, sessions)
