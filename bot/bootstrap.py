@@ -28,6 +28,7 @@ from bot.core.directory.desk import DirectoryDesk
 from bot.core.directory.profile_draft import DraftService
 from bot.core.directory.ranking import load_configured_ranker, matcher_factory
 from bot.core.directory.vector_search import build_vector_search
+from bot.core.encoder_switch import ActiveEmbedder, EncoderSwitch
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
 from bot.core.intros.base import IntroConfig
@@ -85,6 +86,9 @@ def bootstrap(
     engine = engine or make_engine(settings.resolved_database_url)
     if run_migrations:
         migrate(engine)
+    # a runtime built from the settings may take over from another's cached vectors (not in the digest process,
+    # whose question vectors are cached per runtime: it encodes with the configured one)
+    switchable = embedder is None and not query_vector_cache
     embedder = embedder or embedder_from_settings(settings)
     sessions = session_factory(engine)
     if query_vector_cache:
@@ -93,7 +97,13 @@ def bootstrap(
     vectors = build_vector_search(settings.vector_backend, engine)
     ann = AnnPool(vectors, sessions) if vectors.backend == "pgvector" else None
     ranker = load_configured_ranker(settings.ranker, settings.ranker_path)
-    catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker))
+    # after a change of EMBED_BACKEND the previous runtime answers while the directory is re-encoded in the
+    # background; container.embedder is then always the runtime the catalog answers with
+    switch = EncoderSwitch(sessions, embedder, lambda backend: embedder_from_settings(settings, backend=backend)) \
+        if switchable else None
+    catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker), switch=switch)
+    if switch is not None:
+        embedder = ActiveEmbedder(catalog)
     signals = SignalService(sessions, catalog, SignalConfig(enabled=settings.personalise))
     platforms: dict[str, Platform] = {}
 
@@ -117,7 +127,7 @@ def bootstrap(
         privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
         directory=DirectoryDesk(sessions),
         home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),
-        events=EventLedger(sessions), platforms=platforms, members=MembersService(sessions),
+        events=EventLedger(sessions), platforms=platforms, encoder_switch=switch, members=MembersService(sessions),
         needs=NeedsService(sessions, catalog), drafts=DraftService(sessions, embedder),
     )
     platforms.update(load_platforms(container))

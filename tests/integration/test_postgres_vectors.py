@@ -278,7 +278,7 @@ def test_the_text_vectors_migration_carries_stored_vectors_over_and_back(pg_engi
 def test_a_switch_of_runtime_rewrites_every_owner_and_leaves_no_vector_of_the_old_one(pg_engine: Engine) -> None:
     from dataclasses import replace
 
-    from bot.core.vector_search import stored_hash
+    from bot.core.directory.vector_search import stored_hash
     from matching.embeddings import MODEL_ID
 
     torch_owners = clustered_owners(40)

@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from bot.core.vectors import MixedVectorsError
+from bot.core.directory.vectors import MixedVectorsError
 from matching.ann import ExactOwnerIndex, OwnerMatch
 from matching.embeddings import MODEL_ID
 from models import vectors as pg

@@ -247,3 +247,20 @@ def _encoded(
     seconds = time.perf_counter() - started
     logger.info("encoded %d snippets in %.1f s: %.1f texts/s with %s", total, seconds, total / max(seconds, 1e-9),
                 model_id)
+
+
+def prefill_cache(
+    texts: Sequence[str], embedder: Embedder, sessions: sessionmaker[Session], *, show_progress: bool = False
+) -> int:
+    """Encode into the cache table every text of ``texts`` it lacks for ``embedder`` (nothing kept in memory:
+    a later build reads them back). Returns how many were encoded."""
+    hashes = [content_hash(t) for t in texts]
+    unique, first = np.unique(_keys(hashes), return_index=True)
+    wanted = {hashes[int(first[u])]: int(u) for u in range(unique.size)}
+    for found in _cached_chunks(sessions, list(wanted), embedder.model_id, embedder.dim):
+        for h, _ in found:
+            wanted.pop(h, None)
+    todo = list(wanted.values())
+    for _ in _encoded(todo, texts, first, hashes, embedder, sessions, show_progress):
+        pass
+    return len(todo)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.vector_search import ExactVectorSearch, OwnerVectors, stored_hash
-from bot.core.vectors import Arena, MixedVectorsError, VectorSource
+from bot.core.directory.vector_search import ExactVectorSearch, OwnerVectors, stored_hash
+from bot.core.directory.vectors import Arena, MixedVectorsError, VectorSource
 from matching.embeddings import MODEL_ID, HashingEmbedder
 from matching.vecstore import take
 from models.directory import EmbeddingCache

@@ -94,7 +94,7 @@ def test_encoding_streams_shortest_first_in_chunks_of_similar_work(
     monkeypatch.setattr(vectors_module, "PROGRESS_FROM", 1)
     rng = np.random.default_rng(2)
     texts = [" ".join(f"w{i}x{j}" for j in range(int(n))) for i, n in enumerate(rng.integers(1, 40, size=80))]
-    with caplog.at_level(logging.INFO, logger="bot.core.vectors"):
+    with caplog.at_level(logging.INFO, logger="bot.core.directory.vectors"):
         source = VectorSource.build(texts, Recording(64), sessions, show_progress=True)
     lengths = [len(t.split()) for call in calls for t in call]
     assert sorted(lengths) == lengths and len(lengths) == 80  # every text once, shortest first
