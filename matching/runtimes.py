@@ -15,11 +15,13 @@ runtimes are driven directly instead, with the same tokenizer and the same pooli
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import logging
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -223,5 +225,6 @@ def _quantize_openvino(model: Any, model_path: Path) -> Any:
     tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
     texts = calibration_texts()
     samples = [dict(tokenizer([t], truncation=True, max_length=256, return_tensors="np")) for t in texts]
-    return nncf.quantize(model, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER,
-                         subset_size=len(samples))
+    with contextlib.redirect_stdout(sys.stderr):  # its progress bars would end up in `--json` output
+        return nncf.quantize(model, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER,
+                             subset_size=len(samples))
