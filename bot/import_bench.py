@@ -44,7 +44,7 @@ def first_import(path: Path, backend: str, threads: int, data_dir: Path, questio
     """Model load, index build and first answer on ``path`` with ``backend`` (runs in a fresh process)."""
     from threadpoolctl import threadpool_limits
 
-    from bot.core.catalog import Catalog
+    from bot.core.directory.catalog import Catalog
     from matching.encoders import make_embedder
 
     if threads:
