@@ -30,7 +30,7 @@ def _database(path: Path) -> sessionmaker[Session]:
 
 def _write_rows(path: Path, n: int) -> None:
     """The demo directory imported, then scaled up to ``n`` profiles (rows only; runs in a child process)."""
-    from bot.core.importer import import_files
+    from bot.core.directory.importer import import_files
     from bot.demo import demo_files
     from bot.scaleup import build_scaled, seed_rows
 
