@@ -25,10 +25,10 @@ from bot.core.digest.vectors import QueryVectorCache
 from bot.core.directory.ann_pool import AnnPool
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.encoder_switch import ActiveEmbedder, EncoderSwitch
 from bot.core.directory.profile_draft import DraftService
 from bot.core.directory.ranking import load_configured_ranker, matcher_factory
 from bot.core.directory.vector_search import build_vector_search
-from bot.core.encoder_switch import ActiveEmbedder, EncoderSwitch
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
 from bot.core.intros.base import IntroConfig

@@ -18,9 +18,9 @@ from bot.core.ask.service import AskService
 from bot.core.digest.service import DigestService
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.encoder_switch import EncoderSwitch
 from bot.core.directory.profile_draft import DraftService
 from bot.core.directory.vector_search import VectorSearch
-from bot.core.encoder_switch import EncoderSwitch
 from bot.core.event_ledger import EventLedger
 from bot.core.home import MemberHome
 from bot.core.intros.service import IntroService

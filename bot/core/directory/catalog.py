@@ -18,12 +18,12 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.encoder_switch import EncoderSwitch
 from bot.core.directory.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.directory.profiles import Profile, Splitter, load_profiles
 from bot.core.directory.reasons import best_sentences, informative
 from bot.core.directory.snapshot import Codes, Snapshot
 from bot.core.directory.vectors import VectorSource
-from bot.core.encoder_switch import EncoderSwitch
 from bot.core.messages import Suggestion
 from bot.core.signals.personalise import Personal, adjuster
 from matching.embeddings import Embedder

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.directory.catalog import Catalog
-from bot.core.encoder_switch import ActiveEmbedder, EncoderSwitch, cached_counts
+from bot.core.directory.encoder_switch import ActiveEmbedder, EncoderSwitch, cached_counts
 from matching.embeddings import HashingEmbedder
 from matching.encoders import runtime_model_id
 from tests.unit.core.conftest import CountingEmbedder

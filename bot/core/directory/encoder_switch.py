@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,8 +25,9 @@ from matching.embeddings import Embedder
 from matching.encoders import BACKENDS, runtime_model_id
 from models.directory import EmbeddingCache
 
-if TYPE_CHECKING:
-    from bot.core.directory.catalog import Catalog, Snapshot
+# The catalog imports this module: its types are named, not imported (no import cycle).
+Catalog = Any
+Snapshot = Any
 
 logger = logging.getLogger(__name__)
 
