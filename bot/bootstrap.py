@@ -25,6 +25,7 @@ from bot.core.digest.vectors import QueryVectorCache
 from bot.core.directory.ann_pool import AnnPool
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.encoder_switch import ActiveEmbedder, EncoderSwitch
 from bot.core.directory.profile_draft import DraftService
 from bot.core.directory.ranking import load_configured_ranker, matcher_factory
 from bot.core.directory.vector_search import build_vector_search
@@ -38,7 +39,8 @@ from bot.core.privacy.service import PrivacyService
 from bot.core.signals.service import SignalConfig, SignalService
 from bot.dashboard.service import DashboardService
 from bot.platforms import Platform
-from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from matching.embeddings import Embedder
+from matching.encoders import make_embedder
 from models.db import make_engine, migrate, session_factory
 from models.stores import Stores
 
@@ -47,6 +49,15 @@ logger = logging.getLogger(__name__)
 PlatformFactory = Callable[[Container], Platform | None]
 
 __all__ = ["Container", "bootstrap", "digest_config", "intro_config", "load_platforms"]
+
+
+def embedder_from_settings(settings: Settings, *, backend: str | None = None) -> Embedder:
+    """The embedder the bot encodes with: ``EMBED_BACKEND`` (or ``backend``), ``TORCH_THREADS`` threads for every
+    runtime, exports cached under ``DATA_DIR``. Cheap: nothing loads until the first encode or ``model_id``."""
+    return make_embedder(
+        backend or settings.embed_backend, settings.embedding_model_path or None, verify=settings.verify_model_sha256,
+        threads=settings.torch_threads, data_dir=settings.data_dir,
+    )
 
 
 def limit_blas_threads(settings: Settings) -> None:
@@ -75,9 +86,10 @@ def bootstrap(
     engine = engine or make_engine(settings.resolved_database_url)
     if run_migrations:
         migrate(engine)
-    embedder = embedder or SentenceTransformerEmbedder(
-        settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
-    )
+    # a runtime built from the settings may take over from another's cached vectors (not in the digest process,
+    # whose question vectors are cached per runtime: it encodes with the configured one)
+    switchable = embedder is None and not query_vector_cache
+    embedder = embedder or embedder_from_settings(settings)
     sessions = session_factory(engine)
     if query_vector_cache:
         embedder = QueryVectorCache(embedder, sessions)
@@ -85,7 +97,13 @@ def bootstrap(
     vectors = build_vector_search(settings.vector_backend, engine)
     ann = AnnPool(vectors, sessions) if vectors.backend == "pgvector" else None
     ranker = load_configured_ranker(settings.ranker, settings.ranker_path)
-    catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker))
+    # after a change of EMBED_BACKEND the previous runtime answers while the directory is re-encoded in the
+    # background; container.embedder is then always the runtime the catalog answers with
+    switch = EncoderSwitch(sessions, embedder, lambda backend: embedder_from_settings(settings, backend=backend)) \
+        if switchable else None
+    catalog = Catalog(sessions, embedder, ann=ann, matcher_factory=matcher_factory(ranker), switch=switch)
+    if switch is not None:
+        embedder = ActiveEmbedder(catalog)
     signals = SignalService(sessions, catalog, SignalConfig(enabled=settings.personalise))
     platforms: dict[str, Platform] = {}
 
@@ -109,7 +127,7 @@ def bootstrap(
         privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
         directory=DirectoryDesk(sessions),
         home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),
-        events=EventLedger(sessions), platforms=platforms, members=MembersService(sessions),
+        events=EventLedger(sessions), platforms=platforms, encoder_switch=switch, members=MembersService(sessions),
         needs=NeedsService(sessions, catalog), drafts=DraftService(sessions, embedder),
     )
     platforms.update(load_platforms(container))

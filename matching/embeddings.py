@@ -36,10 +36,14 @@ class ModelIntegrityError(RuntimeError):
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors."""
+    """Turns texts into L2-normalised vectors. ``model_id`` names the vector space (model and runtime): vectors
+    of two ids are never compared."""
 
-    model_id: str
-    dim: int
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return an array of shape ``(len(texts), dim)``, dtype float32, rows of unit norm."""
@@ -79,7 +83,13 @@ class SentenceTransformerEmbedder:
     dim = 384
 
     def __init__(
-        self, path: Path | str | None = None, *, verify: bool = True, batch_size: int = 32, threads: int = 0
+        self,
+        path: Path | str | None = None,
+        *,
+        verify: bool = True,
+        batch_size: int = 32,
+        threads: int = 0,
+        int8: bool = False,
     ) -> None:
         if threads < 0:
             raise ValueError(f"threads must be 0 (torch's default) or more, got {threads}")
@@ -87,7 +97,9 @@ class SentenceTransformerEmbedder:
         self.threads = threads
         self.verify = verify
         self.batch_size = batch_size
-        self.model_id = MODEL_ID
+        self.int8 = int8  # torch's dynamic int8 quantisation of the linear layers, made at load from the weights
+        self.backend = "torch-int8" if int8 else "torch"
+        self.model_id = f"{MODEL_ID}+torch-int8" if int8 else MODEL_ID
         self._model: object | None = None
         self._lock = threading.Lock()
 
@@ -116,7 +128,16 @@ class SentenceTransformerEmbedder:
                 from sentence_transformers import SentenceTransformer
 
                 logger.info("loading embedding model from %s", path)
-                self._model = SentenceTransformer(str(path), device="cpu")
+                model = SentenceTransformer(str(path), device="cpu")
+                if self.int8:
+                    import warnings
+
+                    import torch
+
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice
+                        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                self._model = model
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -25,13 +25,13 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import limit_blas_threads
+from bot.bootstrap import embedder_from_settings, limit_blas_threads
 from bot.config import ConfigError, Settings
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.importer import import_files
 from bot.demo import demo_files
 from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
-from matching.embeddings import Embedder, SentenceTransformerEmbedder
+from matching.embeddings import Embedder
 from matching.vecstore import take
 from models.db import make_engine, migrate, session_factory
 from models.directory import Organization
@@ -218,8 +218,21 @@ def bench_command(
     sizes: Annotated[str, typer.Option(help="Comma-separated directory sizes (profiles).")] = "10000,100000",
     queries: Annotated[int, typer.Option(help="Queries timed at each size.")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    encoders: Annotated[bool, typer.Option(
+        "--encoders", help="Compare the embedding runtimes instead: speed, memory and quality against torch.")] = False,
+    first_import: Annotated[int, typer.Option(
+        help="Time a first import of this many generated profiles to the first answer, per runtime.")] = 0,
+    backends: Annotated[str, typer.Option(
+        help="Runtimes for --encoders / --first-import (torch is always measured as the reference).")] = (
+        "torch-int8,onnx,onnx-int8,openvino,openvino-int8"),
+    threads: Annotated[int, typer.Option(
+        help="Threads for every runtime (and BLAS) in --encoders / --first-import; -1: TORCH_THREADS.")] = -1,
+    eval_set: Annotated[list[Path] | None, typer.Option(
+        help="Folder of an evaluation set (corpus.jsonl, queries.jsonl, qrels.tsv) for --encoders' quality "
+             "gate, besides the demo directory's needs; repeatable.")] = None,
 ) -> None:
-    """Index throughput (cold and cached), query latency p50/p95 per size, and peak RSS."""
+    """Index throughput (cold and cached), query latency p50/p95 per size, and peak RSS; or, with --encoders or
+    --first-import, the embedding runtimes side by side."""
     try:
         settings = Settings.from_env()
         wanted = [int(s.replace("_", "").strip()) for s in sizes.split(",") if s.strip()]
@@ -232,11 +245,18 @@ def bench_command(
     if not all(p.is_file() for p in demo_files()):
         console.print("[red]The demo directory files are missing (bot/demo/*.jsonl).[/red]")
         raise typer.Exit(1)
+    if encoders or first_import:
+        from bot.commands.bench_encoders import parse_backends, run_encoders, run_first_import_bench
+
+        names, n_threads = parse_backends(backends), settings.torch_threads if threads < 0 else threads
+        if encoders:
+            run_encoders(settings, names, n_threads, list(eval_set or []), as_json, list(QUESTIONS) * 5)
+        if first_import:
+            run_first_import_bench(settings, first_import, names, n_threads, as_json, QUESTIONS[0])
+        return
     limit_blas_threads(settings)  # the bot's thread settings (TORCH_THREADS), so latencies are the bot's
-    embedder = SentenceTransformerEmbedder(
-        settings.embedding_model_path or None, verify=settings.verify_model_sha256, threads=settings.torch_threads
-    )
-    embedder.warm_up()
+    embedder = embedder_from_settings(settings)  # EMBED_BACKEND's runtime, as the bot encodes
+    embedder.warm_up()  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="clustermatch-bench-") as tmp:
         result = run_bench(wanted, queries=queries, embedder=embedder, workdir=Path(tmp))
     if as_json:

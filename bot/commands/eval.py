@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from bot.config import ConfigError, Settings
-from matching.embeddings import Embedder, ModelIntegrityError, SentenceTransformerEmbedder
+from matching.embeddings import Embedder, ModelIntegrityError
 from matching.eval_data import EvalDataError, load_eval_set
 from matching.evaluation import METRICS, EvalReport, evaluate
 from matching.ranker import LearnedRanker
@@ -35,8 +35,10 @@ def register(app: typer.Typer) -> None:
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """The production embedder, as the bot builds it (checked weights, CPU)."""
-    return SentenceTransformerEmbedder(settings.embedding_model_path or None, verify=settings.verify_model_sha256)
+    """The production embedder, as the bot builds it (checked weights, CPU, ``EMBED_BACKEND``)."""
+    from bot.bootstrap import embedder_from_settings
+
+    return embedder_from_settings(settings.with_(torch_threads=0))  # every core for an offline evaluation
 
 
 def _fail(message: str) -> typer.Exit:

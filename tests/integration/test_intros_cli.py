@@ -27,7 +27,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  "TEAMS_ANONYMOUS", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setattr("bot.bootstrap.SentenceTransformerEmbedder", lambda *args, **kwargs: HashingEmbedder())
+    monkeypatch.setattr("bot.bootstrap.embedder_from_settings", lambda *args, **kwargs: HashingEmbedder())
     container = bootstrap(Settings(data_dir=tmp_path), embedder=HashingEmbedder())
     ids = seed(container.sessions)
     with container.sessions.begin() as s:

@@ -273,3 +273,32 @@ def test_the_text_vectors_migration_carries_stored_vectors_over_and_back(pg_engi
         assert (pgv.count_rows(s), pgv.count_texts(s)) == (60, 33)
         hits = PgVectorSearch().search(s, common[2], k=10)
     assert {h.owner for h in hits} == {f"org:{i}" for i in range(2, 30, 3)}
+
+
+def test_a_switch_of_runtime_rewrites_every_owner_and_leaves_no_vector_of_the_old_one(pg_engine: Engine) -> None:
+    from dataclasses import replace
+
+    from bot.core.directory.vector_search import stored_hash
+    from matching.embeddings import MODEL_ID
+
+    torch_owners = clustered_owners(40)
+    rng = np.random.default_rng(3)
+    onnx_id = f"{MODEL_ID}+onnx"
+    onnx_owners = [replace(o, vectors=_unit(o.vectors + 0.2 * rng.normal(size=o.vectors.shape)), model_id=onnx_id)
+                   for o in torch_owners]  # same owners, same texts, the other runtime's vectors
+    search = PgVectorSearch()
+    sessions = session_factory(pg_engine)
+    with sessions.begin() as s:
+        search.sync(s, torch_owners)
+    with sessions.begin() as s:
+        report = search.sync(s, onnx_owners)
+    assert report.written == len(onnx_owners) and report.unchanged == 0
+    with sessions() as s:
+        stored = pgv.owner_hashes(s)
+        assert pgv.count_texts(s) == sum(len(o.content_hashes) for o in onnx_owners)  # the old rows are gone
+        for o in onnx_owners:
+            assert stored[o.owner] == tuple(stored_hash(h, onnx_id) for h in o.content_hashes)
+        hit = search.search(s, onnx_owners[7].vectors[0], k=1)[0]
+    assert hit.owner == onnx_owners[7].owner and hit.score == pytest.approx(1.0, abs=1e-4)
+    with sessions.begin() as s:  # an unchanged sync in the same runtime writes nothing
+        assert search.sync(s, onnx_owners).written == 0

@@ -21,7 +21,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("DATABASE_URL", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "TEAMS_APP_ID", "SLACK_CLIENT_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    monkeypatch.setattr("bot.bootstrap.SentenceTransformerEmbedder", lambda *args, **kwargs: HashingEmbedder())
+    monkeypatch.setattr("bot.bootstrap.embedder_from_settings", lambda *args, **kwargs: HashingEmbedder())
     return tmp_path
 
 

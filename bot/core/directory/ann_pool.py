@@ -35,10 +35,10 @@ def owner_vectors(snap: Snapshot) -> Iterator[OwnerVectors]:
     """Each indexed profile's snippets as the index stores them: content-hash prefixes and vectors."""
     offsets = snap.matcher.offsets_
     vectors = snap.matcher.snippet_vectors_
-    keys = snap.vectors.keys
+    keys, model_id = snap.vectors.keys, snap.vectors.model_id
     for i, p in enumerate(snap.profiles):
         s, e = int(offsets[i]), int(offsets[i + 1])
-        yield OwnerVectors(p.ref, p.kind, tuple(k.decode() for k in keys[s:e]), vectors[s:e])
+        yield OwnerVectors(p.ref, p.kind, tuple(k.decode() for k in keys[s:e]), vectors[s:e], model_id)
 
 
 class AnnPool:
@@ -49,20 +49,22 @@ class AnnPool:
         self.pool_size = pool
         self._sessions = sessions
         self._wanted: Snapshot | None = None
-        self._synced: int | None = None  # directory version the index holds
+        self._synced: tuple[int, str] | None = None  # directory version and vector space the index holds
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._done = threading.Event()
         self.queries = 0  # searches answered with the index's candidates
 
     def ready_for(self, snap: Snapshot) -> bool:
-        return self._synced == snap.version
+        """The index holds ``snap``'s directory version in ``snap``'s vector space (a question's vector is only
+        ever compared with vectors of its own runtime)."""
+        return self._synced == (snap.version, snap.vectors.model_id)
 
     def follow(self, previous: Snapshot | None, snap: Snapshot) -> None:
         """A new snapshot was built: same fit as a synced one (only untexted fields moved) means nothing to
         write; otherwise sync."""
-        if previous is not None and snap.matcher is previous.matcher and self._synced == previous.version:
-            self._synced = snap.version
+        if previous is not None and snap.matcher is previous.matcher and self.ready_for(previous):
+            self._synced = (snap.version, snap.vectors.model_id)
             return
         self.sync_later(snap)
 
@@ -90,7 +92,7 @@ class AnnPool:
             try:
                 with self._sessions.begin() as session:
                     report = self.search.sync(session, owner_vectors(snap))
-                self._synced = snap.version
+                self._synced = (snap.version, snap.vectors.model_id)
                 logger.info("vector index at v%d: %d owners written, %d removed, %d unchanged",
                             snap.version, report.written, report.deleted, report.unchanged)
             except Exception:  # noqa: BLE001 - a background thread has no caller; searches stay exact

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.encoder_switch import EncoderSwitch
 from bot.core.directory.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.directory.profiles import Profile, Splitter, load_profiles
 from bot.core.directory.reasons import best_sentences, informative
@@ -65,8 +66,10 @@ class Catalog:
         min_dense: float = 0.2,
         include_staff: bool = True,
         ann: AnnPool | None = None,
+        switch: EncoderSwitch | None = None,
     ) -> None:
         self._sessions = sessions
+        self.switch = switch  # EMBED_BACKEND changed: answer with the cached runtime, re-encode in the background
         self.ann = ann  # pgvector candidates for the dense channel (VECTOR_BACKEND=pgvector), else exact
         self.include_staff = include_staff  # index staff-only rows too; searches show them to staff only
         self.embedder = embedder
@@ -116,8 +119,24 @@ class Catalog:
             old = self._snapshot
             if not force and old is not None and self._read_version() == old.version:
                 return False
-            self._snapshot = self._build(old, refit=force)
+            self._snapshot = self._build(old, refit=force) if old is not None else self._first_build()
             return True
+
+    def adopt(self, embedder: Embedder) -> None:
+        """Answer with ``embedder`` from now on: the index is rebuilt with it (its vectors cached beforehand by
+        ``EncoderSwitch``) and swapped in at once; searches meanwhile keep the previous runtime's snapshot."""
+        with self._build_lock:
+            snap = self._build(self._snapshot, refit=True, embedder=embedder)
+            self.embedder, self._snapshot = embedder, snap
+
+    def _first_build(self) -> Snapshot:
+        """The first build (caller holds the build lock), preceded and followed by a runtime switch's steps."""
+        if self.switch is not None:
+            self.switch.prepare(self)
+        snap = self._build(None)
+        if self.switch is not None:
+            self.switch.start(self, snap)
+        return snap
 
     def _read_version(self) -> int:
         with self._sessions() as session:
@@ -128,7 +147,7 @@ class Catalog:
         if snap is None:
             with self._build_lock:
                 if self._snapshot is None:
-                    self._snapshot = self._build(None)
+                    self._snapshot = self._first_build()
                     self._checked_at = time.monotonic()
                 return self._snapshot
         now = time.monotonic()
@@ -143,8 +162,9 @@ class Catalog:
                     self._build_lock.release()
         return self._snapshot  # type: ignore[return-value]
 
-    def _build(self, previous: Snapshot | None, *, refit: bool = False) -> Snapshot:
+    def _build(self, previous: Snapshot | None, *, refit: bool = False, embedder: Embedder | None = None) -> Snapshot:
         started = time.perf_counter()
+        embedder = embedder or self.embedder
         split = Splitter(previous.split if previous is not None else None)
         with self._sessions() as session, session.begin():
             version = DirectoryRepository(session).current_version()
@@ -162,12 +182,12 @@ class Catalog:
             need_texts = [s for p in indexed for s in p.needs]
             vectors = VectorSource.build(
                 snippet_texts + need_texts,
-                self.embedder,
+                embedder,
                 self._sessions,
                 previous=previous.vectors if previous is not None else None,
                 show_progress=self.show_progress,
             )
-            matcher = self._matcher_factory(self.embedder).fit(
+            matcher = self._matcher_factory(embedder).fit(
                 [list(p.snippets) for p in indexed],
                 kinds=[p.kind for p in indexed],
                 snippet_vectors=vectors.view(0, len(snippet_texts)),

@@ -13,16 +13,19 @@ code: ``with sessions.begin() as s: search.sync(s, owners)`` then ``search.searc
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from bot.core.directory.vectors import MixedVectorsError
 from matching.ann import ExactOwnerIndex, OwnerMatch
+from matching.embeddings import MODEL_ID
 from models import vectors as pg
 from models.db import MIGRATION_LOCK_KEY
 
@@ -42,6 +45,7 @@ class OwnerVectors:
     kind: str
     content_hashes: tuple[str, ...]  # one per snippet; equal hashes = unchanged snippet (skip rewriting)
     vectors: np.ndarray  # (n_snippets, dim) float32, L2-normalised
+    model_id: str = MODEL_ID  # the vector space (model and runtime) the vectors belong to
 
     def __post_init__(self) -> None:
         if self.vectors.ndim != 2 or len(self.vectors) != len(self.content_hashes):
@@ -73,6 +77,23 @@ class VectorSearch(Protocol):
     ) -> list[OwnerMatch]: ...
 
 
+def _one_space(owners: list[OwnerVectors]) -> str | None:
+    """The model id every owner's vectors share (``None`` for no owners); mixed ids are refused."""
+    spaces = {o.model_id for o in owners}
+    if len(spaces) > 1:
+        raise MixedVectorsError(f"one write holds vectors of {len(spaces)} models: {sorted(spaces)}")
+    return next(iter(spaces), None)
+
+
+def stored_hash(content_hash: str, model_id: str) -> str:
+    """The key a shared index stores a text's vector under: the content hash for the default torch runtime (so
+    existing indexes stay valid), salted with the model id for any other, so a text's rows of two runtimes never
+    share a key and a switch of runtime rewrites every owner."""
+    if model_id == MODEL_ID:
+        return content_hash
+    return hashlib.sha256(f"{model_id}\n{content_hash}".encode()).hexdigest()[: len(content_hash)]
+
+
 class ExactVectorSearch:
     """In-memory exact search (``matching.ann.ExactOwnerIndex``); the session is accepted and unused."""
 
@@ -81,9 +102,13 @@ class ExactVectorSearch:
     def __init__(self) -> None:
         self._index = ExactOwnerIndex()
         self._hashes: dict[str, tuple[str, ...]] = {}
+        self.model_id: str | None = None  # the space of the vectors held (None while empty)
 
     def sync(self, session: Session, owners: Iterable[OwnerVectors]) -> SyncReport:
         owners = list(owners)
+        space = _one_space(owners)
+        if space is not None and self.model_id not in (None, space):
+            self.delete(session, list(self._hashes))  # another runtime's index: replaced whole, never mixed
         changed = [o for o in owners if self._hashes.get(o.owner) != o.content_hashes]
         gone = set(self._hashes) - {o.owner for o in owners}
         self.delete(session, gone)
@@ -91,6 +116,12 @@ class ExactVectorSearch:
         return SyncReport(written=len(changed), deleted=len(gone), unchanged=len(owners) - len(changed))
 
     def upsert(self, session: Session, owners: Iterable[OwnerVectors]) -> int:
+        owners = list(owners)
+        space = _one_space(owners)
+        if space is not None and self._hashes and self.model_id not in (None, space):
+            raise MixedVectorsError(f"vectors of {space!r} cannot join an index of {self.model_id!r}")
+        if space is not None:
+            self.model_id = space
         count = 0
         for o in owners:
             self._index.replace(o.owner, o.kind, o.vectors)
@@ -102,7 +133,10 @@ class ExactVectorSearch:
         owners = list(owners)
         for o in owners:
             self._hashes.pop(o, None)
-        return self._index.remove(owners)
+        removed = self._index.remove(owners)
+        if not self._hashes:
+            self.model_id = None
+        return removed
 
     def search(
         self, session: Session, query: np.ndarray, *, k: int = 10, kinds: Sequence[str] | None = None
@@ -130,7 +164,7 @@ class PgVectorSearch:
 
     def sync(self, session: Session, owners: Iterable[OwnerVectors]) -> SyncReport:
         self._lock(session)
-        owners = list(owners)
+        owners = self._keyed(list(owners))
         stored = pg.owner_hashes(session)
         changed = [o for o in owners if stored.get(o.owner) != o.content_hashes]
         gone = set(stored) - {o.owner for o in owners}
@@ -140,7 +174,16 @@ class PgVectorSearch:
 
     def upsert(self, session: Session, owners: Iterable[OwnerVectors]) -> int:
         self._lock(session)
-        return self._write(session, list(owners))
+        return self._write(session, self._keyed(list(owners)))
+
+    @staticmethod
+    def _keyed(owners: list[OwnerVectors]) -> list[OwnerVectors]:
+        """Owners with their texts keyed per runtime (``stored_hash``): the shared table can never pair one
+        runtime's text row with another runtime's owner, and a switch of runtime rewrites every owner."""
+        space = _one_space(owners)
+        if space is None or space == MODEL_ID:
+            return owners
+        return [replace(o, content_hashes=tuple(stored_hash(h, space) for h in o.content_hashes)) for o in owners]
 
     def delete(self, session: Session, owners: Iterable[str]) -> int:
         self._lock(session)

@@ -1,17 +1,23 @@
 """Snippet vectors for a catalog build: reused from the last build, read from the cache, or encoded.
 
 Keyed by content hash (SHA-256 of the snippet text) and model id, so an unchanged snippet is never
-encoded twice, across rebuilds (in memory) and across restarts (the ``embedding_cache`` table).
+encoded twice, across rebuilds (in memory) and across restarts (the ``embedding_cache`` table). The model id
+names the runtime too (``EMBED_BACKEND``): an arena holds one id's vectors and refuses any other's.
+
+Texts to encode stream through the embedder shortest first, in chunks of about the same work, each written to
+the cache as it is done (an interrupted first import keeps what it encoded), with a progress bar and the
+throughput in the log.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from rich.progress import Progress
+from rich.progress import Progress, TextColumn
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +28,8 @@ from models.repositories import DirectoryRepository, content_hash
 
 logger = logging.getLogger(__name__)
 
-ENCODE_BATCH = 256  # texts per encode call (and per cache write, so an interrupted job keeps its work)
+ENCODE_WORDS = 20_000  # words per encode call and cache write: ~110 evidence windows or ~1,000 short texts
+ENCODE_TEXTS = 1024  # at most this many texts per call
 DB_CHUNK = 5000  # hashes per cache read
 SCAN_FROM = 20_000  # from this many missing vectors, scan the cache table instead of keyed lookups
 PROGRESS_FROM = 200  # show a progress bar when at least this many snippets need encoding
@@ -33,6 +40,10 @@ STORAGE = "float16"
 #: Spare rows a fresh arena gets for later edits: a share of its live rows, plus a fixed margin.
 SPARE_SHARE = 0.10
 SPARE_ROWS = 1024
+
+
+class MixedVectorsError(ValueError):
+    """Vectors of two models or runtimes were about to enter one index (their cosines mean nothing)."""
 
 
 def _keys(hashes: Sequence[str]) -> np.ndarray:
@@ -50,16 +61,19 @@ class Arena:
     When the spare rows run out (or dead rows pile up), the next build copies its live rows to a new arena.
     """
 
-    def __init__(self, dim: int, capacity: int) -> None:
+    def __init__(self, dim: int, capacity: int, model_id: str = "") -> None:
         self.data = np.empty((max(capacity, 1), dim), dtype=STORAGE)
         self.used = 0
+        self.model_id = model_id  # the vector space every row belongs to
 
     @property
     def free(self) -> int:
         return int(self.data.shape[0]) - self.used
 
-    def append(self, vectors: np.ndarray) -> np.ndarray:
-        """Store ``vectors`` (float32 or float16) in the next rows; returns their row numbers."""
+    def append(self, vectors: np.ndarray, model_id: str) -> np.ndarray:
+        """Store ``vectors`` (float32 or float16) of ``model_id`` in the next rows; returns their row numbers."""
+        if model_id != self.model_id:
+            raise MixedVectorsError(f"vectors of {model_id!r} cannot join an arena of {self.model_id!r}")
         n = int(vectors.shape[0])
         if n > self.free:
             raise ValueError(f"arena full: {n} rows asked, {self.free} free")
@@ -120,28 +134,29 @@ class VectorSource:
         rows = previous.rows_of(unique) if reusable and previous is not None else np.full(unique.size, -1, np.int64)
         lacking = np.flatnonzero(rows < 0)
         arena = previous.arena if reusable and previous is not None else None
+        model_id = embedder.model_id
         if arena is None or lacking.size > arena.free or arena.used > 2 * unique.size + SPARE_ROWS:
-            fresh = Arena(embedder.dim, int(unique.size * (1 + SPARE_SHARE)) + SPARE_ROWS)
+            fresh = Arena(embedder.dim, int(unique.size * (1 + SPARE_SHARE)) + SPARE_ROWS, model_id)
             kept = np.flatnonzero(rows >= 0)
             old = arena.data if arena is not None else np.zeros((0, embedder.dim), dtype=STORAGE)
             for start in range(0, kept.size, DB_CHUNK):  # chunk by chunk: no full-size temporary copy
                 part = kept[start : start + DB_CHUNK]
-                rows[part] = fresh.append(old[rows[part]])
+                rows[part] = fresh.append(old[rows[part]], arena.model_id if arena is not None else model_id)
             arena = fresh
 
         missing = {hashes[int(first[u])]: int(u) for u in lacking}
         from_cache = 0
         for found in _cached_chunks(sessions, list(missing), embedder.model_id, embedder.dim):
             at = np.fromiter((missing[h] for h, _ in found), dtype=np.int64, count=len(found))
-            rows[at] = arena.append(np.stack([v for _, v in found]))
+            rows[at] = arena.append(np.stack([v for _, v in found]), model_id)
             from_cache += len(found)
 
         todo = [u for u in missing.values() if rows[u] < 0]
         for at, vectors in _encoded(todo, texts, first, hashes, embedder, sessions, show_progress):
-            rows[at] = arena.append(vectors)
+            rows[at] = arena.append(vectors, model_id)
         return cls(
             arena=arena, rows=rows[inverse.reshape(-1)], keys=keys, unique_keys=unique, unique_rows=rows,
-            model_id=embedder.model_id, encoded=len(todo), from_cache=from_cache,
+            model_id=model_id, encoded=len(todo), from_cache=from_cache,
         )
 
 
@@ -178,6 +193,20 @@ def _cached(sessions: sessionmaker[Session], keys: list[str], model_id: str) -> 
                 yield h, np.frombuffer(blob, dtype="<f4", count=dim)
 
 
+def _chunks_by_work(order: list[int], words: list[int]) -> Iterator[list[int]]:
+    """``order`` cut into runs of about ``ENCODE_WORDS`` words (at most ``ENCODE_TEXTS`` texts each)."""
+    chunk: list[int] = []
+    total = 0
+    for u, n in zip(order, words, strict=True):
+        chunk.append(u)
+        total += n
+        if total >= ENCODE_WORDS or len(chunk) >= ENCODE_TEXTS:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
+
+
 def _encoded(
     todo: list[int],
     texts: Sequence[str],
@@ -187,25 +216,51 @@ def _encoded(
     sessions: sessionmaker[Session],
     show_progress: bool,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Encode the distinct texts ``todo`` (positions in the sorted distinct keys) in batches, writing each
-    batch to the cache table; yields ``(positions, vectors)``."""
+    """Encode the distinct texts ``todo`` (positions in the sorted distinct keys), shortest first, writing each
+    chunk to the cache table; yields ``(positions, vectors)``."""
     total = len(todo)
     if not total:
         return
-    logger.info("encoding %d new snippets with %s", total, embedder.model_id)
-    with Progress(disable=not show_progress or total < PROGRESS_FROM, transient=True) as progress:
-        task = progress.add_task("Embedding directory snippets", total=total)
-        for start in range(0, total, ENCODE_BATCH):
-            batch = todo[start : start + ENCODE_BATCH]
+    model_id = embedder.model_id
+    words = {u: texts[int(first[u])].count(" ") + 1 for u in todo}
+    order = sorted(todo, key=words.__getitem__)  # similar lengths together: batches pad little
+    logger.info("encoding %d new snippets with %s", total, model_id)
+    started = time.perf_counter()
+    done = 0
+    columns = (*Progress.get_default_columns(), TextColumn("{task.completed:,.0f}/{task.total:,.0f} texts"),
+               TextColumn("{task.fields[rate]}"))
+    with Progress(*columns, disable=not show_progress or total < PROGRESS_FROM, transient=True) as progress:
+        task = progress.add_task("Embedding directory snippets", total=total, rate="")
+        for n_chunk, batch in enumerate(_chunks_by_work(order, [words[u] for u in order])):
             index = [int(first[u]) for u in batch]
             vectors = np.asarray(embedder.encode([texts[i] for i in index]), dtype=np.float32)
             if vectors.shape != (len(batch), embedder.dim):
-                raise ValueError(f"{embedder.model_id} returned shape {vectors.shape} for {len(batch)} texts")
+                raise ValueError(f"{model_id} returned shape {vectors.shape} for {len(batch)} texts")
             with sessions.begin() as session:
-                DirectoryRepository(session).put_vectors(
-                    {hashes[i]: vectors[j] for j, i in enumerate(index)}, embedder.model_id
-                )
+                DirectoryRepository(session).put_vectors({hashes[i]: vectors[j] for j, i in enumerate(index)}, model_id)
             yield np.asarray(batch, dtype=np.int64), vectors
-            progress.advance(task, len(batch))
-            if total >= PROGRESS_FROM and (start // ENCODE_BATCH) % 10 == 9:
-                logger.info("encoded %d/%d snippets", min(start + ENCODE_BATCH, total), total)
+            done += len(batch)
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, advance=len(batch), rate=f"{rate:,.0f} texts/s")
+            if total >= PROGRESS_FROM and n_chunk % 10 == 9:
+                logger.info("encoded %d/%d snippets (%.0f texts/s)", done, total, rate)
+    seconds = time.perf_counter() - started
+    logger.info("encoded %d snippets in %.1f s: %.1f texts/s with %s", total, seconds, total / max(seconds, 1e-9),
+                model_id)
+
+
+def prefill_cache(
+    texts: Sequence[str], embedder: Embedder, sessions: sessionmaker[Session], *, show_progress: bool = False
+) -> int:
+    """Encode into the cache table every text of ``texts`` it lacks for ``embedder`` (nothing kept in memory:
+    a later build reads them back). Returns how many were encoded."""
+    hashes = [content_hash(t) for t in texts]
+    unique, first = np.unique(_keys(hashes), return_index=True)
+    wanted = {hashes[int(first[u])]: int(u) for u in range(unique.size)}
+    for found in _cached_chunks(sessions, list(wanted), embedder.model_id, embedder.dim):
+        for h, _ in found:
+            wanted.pop(h, None)
+    todo = list(wanted.values())
+    for _ in _encoded(todo, texts, first, hashes, embedder, sessions, show_progress):
+        pass
+    return len(todo)

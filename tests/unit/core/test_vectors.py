@@ -10,7 +10,7 @@ from bot.core.directory import vectors as vectors_module
 from bot.core.directory.vectors import VectorSource, _keys
 from matching.embeddings import HashingEmbedder
 from matching.vecstore import dot, take
-from models.repositories import content_hash
+from models.repositories import DirectoryRepository, content_hash
 from tests.unit.core.conftest import CountingEmbedder
 
 TEXTS = ["robotic TIG welding", "machine vision", "laser cladding", "robotic TIG welding", "PLC training"]
@@ -76,3 +76,30 @@ def test_rows_of_finds_present_hashes_and_marks_absent_ones(sessions: sessionmak
     got = source.rows_of(wanted)
     assert got[1] == -1 and sorted(got[[0, 2, 3]].tolist()) == [0, 1, 2]
     assert got[0] == source.rows[2] and got[2] == source.rows[0]
+
+
+def test_encoding_streams_shortest_first_in_chunks_of_similar_work(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    calls: list[list[str]] = []
+
+    class Recording(HashingEmbedder):
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(list(texts))
+            return super().encode(texts)
+
+    monkeypatch.setattr(vectors_module, "ENCODE_WORDS", 60)
+    monkeypatch.setattr(vectors_module, "PROGRESS_FROM", 1)
+    rng = np.random.default_rng(2)
+    texts = [" ".join(f"w{i}x{j}" for j in range(int(n))) for i, n in enumerate(rng.integers(1, 40, size=80))]
+    with caplog.at_level(logging.INFO, logger="bot.core.directory.vectors"):
+        source = VectorSource.build(texts, Recording(64), sessions, show_progress=True)
+    lengths = [len(t.split()) for call in calls for t in call]
+    assert sorted(lengths) == lengths and len(lengths) == 80  # every text once, shortest first
+    assert all(sum(len(t.split()) for t in call[:-1]) < 60 for call in calls)  # a chunk closes at the budget
+    np.testing.assert_allclose(take(source.matrix, slice(None)), HashingEmbedder(64).encode(texts), atol=1e-3)
+    assert "encoded 80 snippets in" in caplog.text and "texts/s" in caplog.text
+    with sessions() as s:  # every chunk was written to the cache as it was done
+        assert len(DirectoryRepository(s).get_vectors([content_hash(t) for t in texts], "hashing-64")) == 80
