@@ -61,5 +61,8 @@ def french_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def french_stem(word: str) -> str:
-    """Snowball French stem of one lower-cased word, accent-folded ("soudage" -> "soudag", "pièces" -> "piec")."""
-    return fold(str(_stemmer.stemWord(word)))
+    """Snowball French stem of one lower-cased word, folded first ("pièces", "pieces" -> "piec").
+
+    Folding before stemming makes a word typed without its accents stem as the accented one does.
+    """
+    return str(_stemmer.stemWord(fold(word)))
