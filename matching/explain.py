@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from matching.text import STOP_WORDS, stem, words
+from matching.french import ENGLISH_HOMOGRAPHS, FRENCH_STOP_WORDS, fold, french_stem, french_words
+from matching.language import detect
+from matching.text import STOP_WORDS, is_french_stop_word, stem, words
 
 __all__ = ["shared_terms", "best_overlap"]
 
 
+def _is_noise_in_english(word: str) -> bool:
+    """An English stop word, or a French one an English text may quote ("de", "les"; not "AI" or "son")."""
+    return word in STOP_WORDS or (fold(word) in FRENCH_STOP_WORDS and word not in ENGLISH_HOMOGRAPHS)
+
+
 def _runs(text: str) -> list[list[tuple[str, str]]]:
-    """Runs of (stem, surface) content words; stop words and bare numbers break a run."""
+    """Runs of (stem, surface) content words; stop words of either language and bare numbers break a run.
+
+    A French text is tokenised and stemmed as the lexical index does it, so its stems meet the index's.
+    """
+    french = detect(text) == "fr"
     runs: list[list[tuple[str, str]]] = [[]]
-    for w in words(text):
-        if w in STOP_WORDS or w.isdigit():
+    for w in french_words(text) if french else words(text):
+        if (is_french_stop_word(w) if french else _is_noise_in_english(w)) or w.isdigit():
             if runs[-1]:
                 runs.append([])
             continue
-        runs[-1].append((stem(w), w))
+        runs[-1].append((french_stem(w) if french else stem(w), w))
     return [r for r in runs if r]
 
 

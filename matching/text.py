@@ -10,7 +10,10 @@ import numpy as np
 import Stemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-__all__ = ["STOP_WORDS", "words", "analyze", "analyze_many", "stem", "corpus_term_ids"]
+from matching.french import FRENCH_STOP_WORDS, fold, french_stem, french_words
+from matching.language import detect
+
+__all__ = ["STOP_WORDS", "words", "analyze", "analyze_many", "stem", "corpus_term_ids", "is_french_stop_word"]
 
 # Words of two or more characters, or a digit-letter mix like "3d" / "5-axis" pieces; lower-cased first.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -35,8 +38,23 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def is_french_stop_word(word: str) -> bool:
+    """Whether a lower-cased word of a French text is noise: a French stop word (accents or not) or an English one."""
+    return word in STOP_WORDS or fold(word) in FRENCH_STOP_WORDS
+
+
+def _french_term(word: str, stemming: bool) -> str:
+    return french_stem(word) if stemming else fold(word)
+
+
 def analyze(text: str, *, stemming: bool = True) -> list[str]:
-    """Index terms of ``text``: lower-cased words, stop words removed, optionally stemmed."""
+    """Index terms of ``text``: lower-cased words, stop words removed, optionally stemmed.
+
+    French texts get French rules (elisions split, French stop words, French stems, accents folded); English
+    texts exactly the English ones.
+    """
+    if detect(text) == "fr":
+        return [_french_term(w, stemming) for w in french_words(text) if not is_french_stop_word(w)]
     toks = [w for w in words(text) if w not in STOP_WORDS]
     return list(map(stem, toks)) if stemming else toks
 
@@ -60,13 +78,17 @@ class _TermIds(dict[str, int]):
     ``__missing__``, which applies exactly the rules of :func:`analyze` and numbers new terms in first-seen order.
     """
 
-    def __init__(self, *, stemming: bool) -> None:
+    def __init__(self, *, stemming: bool, vocab: dict[str, int] | None = None, french: bool = False) -> None:
         super().__init__()
-        self.vocab: dict[str, int] = {}
+        self.vocab: dict[str, int] = {} if vocab is None else vocab
         self.stemming = stemming
+        self.french = french
 
     def __missing__(self, word: str) -> int:
-        if word in STOP_WORDS:
+        if self.french:
+            i = -1 if is_french_stop_word(word) else self.vocab.setdefault(
+                _french_term(word, self.stemming), len(self.vocab))
+        elif word in STOP_WORDS:
             i = -1
         else:
             term = stem(word) if self.stemming else word
@@ -105,19 +127,24 @@ def corpus_term_ids(
     Returns ``(vocab, ids, lengths)``: ``ids`` (int32) is ``[vocab[t] for d in documents for t in analyze(d)]``,
     ``lengths`` (int64) the number of terms of each document, and ``vocab`` numbers terms in first-seen order.
     This is the indexing hot path, so per token it costs one C-level split and one dict lookup: ASCII documents
-    are split as bytes (several times faster than the regex), stemming and stop words are looked up once per
+    are split as bytes (several times faster than the regex), French documents by :func:`analyze`'s French
+    rules, stemming and stop words are looked up once per
     distinct word, and ids are packed into int32 every ~256k tokens, so memory stays at ~4 bytes per term and a
     generator of documents is never held whole.
     """
     term_ids = _TermIds(stemming=stemming)
     lookup = term_ids.__getitem__
+    french_lookup = _TermIds(stemming=stemming, vocab=term_ids.vocab, french=True).__getitem__
+    language = detect.__wrapped__  # not cached: a corpus would evict the questions' entries
     ascii_lookup = _AsciiTermIds(term_ids).__getitem__
     ids: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
     raw: list[int] = []
     ends: list[int] = []
     for doc in documents:
-        if doc.isascii():
+        if language(doc) == "fr":
+            raw.extend(map(french_lookup, french_words(doc)))
+        elif doc.isascii():
             raw.extend(map(ascii_lookup, doc.encode("ascii").translate(_ASCII_WORDS).split()))
         else:
             raw.extend(map(lookup, words(doc)))
