@@ -22,12 +22,12 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.scaleup import sentences
 from bot.core.directory.catalog import Catalog
 from bot.core.intros.base import IntroConfig
 from bot.core.intros.service import IntroService
 from bot.core.intros.suggest import suggest
 from bot.demo import DEMO_DIR
-from bot.scaleup import sentences
 from matching.embeddings import HashingEmbedder
 from models.db import make_engine, migrate, session_factory
 from models.directory import ORGANIZATION_KINDS, Organization, Person, PlatformAccount

@@ -3,7 +3,7 @@
 ``python scripts/bench_catalog_pgvector.py [--profiles 100000] [--queries 240] [--admin-url URL] [--json]``
 
 The demo directory is imported and cold-indexed with the real model, then scaled up to ``--profiles``
-profiles (``bot.scaleup``: real sentences reshuffled, vectors derived from the real ones) in a second
+profiles (``benchmarks.scaleup``: real sentences reshuffled, vectors derived from the real ones) in a second
 database on the same server. Two catalogs read that database: ``exact`` and ``approx`` (``AnnPool`` +
 ``PgVectorSearch``: the nearest owners from the HNSW index are the dense channel's candidates). Queries (the
 bench questions and the demo's member needs) go through ``Catalog.search`` end to end, question embedding
@@ -40,6 +40,7 @@ from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
 
+from benchmarks.scaleup import ScaleEmbedder, build_scaled, seed_rows  # noqa: E402
 from bot.bootstrap import limit_blas_threads  # noqa: E402
 from bot.commands.bench import QUESTIONS  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -49,7 +50,6 @@ from bot.core.directory.importer import import_files  # noqa: E402
 from bot.core.directory.intents import DEFAULT_KINDS  # noqa: E402
 from bot.core.directory.vector_search import PgVectorSearch  # noqa: E402
 from bot.demo import demo_files  # noqa: E402
-from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows  # noqa: E402
 from matching.ann import OwnerMatch, recall_at_k  # noqa: E402
 from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
 from matching.vecstore import take  # noqa: E402

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_dashboard.py [--members 10000] [--events 100000] [--requests 30] [--json]
 
-The demo directory is scaled up (``bot.scaleup``) to about ``--members`` organisations, people, courses,
+The demo directory is scaled up (``benchmarks.scaleup``) to about ``--members`` organisations, people, courses,
 funding streams and needs in a fresh SQLite file under ``var/bench-dashboard/``; synthetic activity
 (``bot.dashboard.activity``: questions, suggestions shown, saves, introductions, follow-up answers) adds about
 ``--events`` rows. The real web app is served on a free localhost port and each page is fetched ``--requests``
@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     from sqlalchemy import func, select
 
-    from bot.scaleup import build_scaled, seed_rows
+    from benchmarks.scaleup import build_scaled, seed_rows
     from models.activity import Question, SavedMatch, ShownSuggestion
     from models.directory import Course, FundingStream, Need, Organization, Person
     from models.intros import Introduction, IntroOutcome

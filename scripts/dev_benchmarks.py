@@ -1,6 +1,6 @@
 """Dev benchmarks: convert the shared evaluation sets, score the four ranking methods, print one table.
 
-Runs the same ``matching.evaluation.evaluate`` as ``clustermatch eval`` (production snippets, the real
+Runs the same ``benchmarks.evaluation.evaluate`` as ``clustermatch eval`` (production snippets, the real
 checked model, engine exactly as the bot calls it). Vectors are cached by text under var/devbench/ so a
 re-run after an engine change only re-ranks. Any single set can be re-run through the command line:
 ``clustermatch eval --corpus var/devbench/<set>/corpus.jsonl --queries .../queries.jsonl --qrels .../qrels.tsv``.
@@ -34,9 +34,9 @@ import convert_esco  # noqa: E402
 import convert_sbir  # noqa: E402
 from convert_common import EVAL_DATA, OUT  # noqa: E402
 
+from benchmarks.eval_data import load_eval_set  # noqa: E402
+from benchmarks.evaluation import METRICS, evaluate  # noqa: E402
 from matching.embeddings import Embedder, SentenceTransformerEmbedder  # noqa: E402
-from matching.eval_data import load_eval_set  # noqa: E402
-from matching.evaluation import METRICS, evaluate  # noqa: E402
 
 REPORTED = ["coursera", "cranfield", "esco-tech-test", "esco-house-test", "esco-techwolf-test", "demo-needs",
             "sbir-phase1-dev"]

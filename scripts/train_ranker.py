@@ -1,7 +1,7 @@
 """Train the learned ranker on the shared sets and measure it leave-one-dataset-out, side by side.
 
 For every shared set: a ranker fitted on the *other* sets is scored on it through ``clustermatch eval``'s own
-code (``matching.evaluation.evaluate``, method "learned", the engine's candidates and diversification), next
+code (``benchmarks.evaluation.evaluate``, method "learned", the engine's candidates and diversification), next
 to lexical, dense, hybrid and engine. Then one ranker is fitted on all sets and written, with the training
 files' SHA-256 and the LODO figures, to ``matching/data/ranker-default.json`` (the shipped default).
 
@@ -24,11 +24,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from convert_common import OUT  # noqa: E402
 from dev_benchmarks import REPORTED, CachedEmbedder, convert_all, markdown  # noqa: E402
 
+from benchmarks.eval_data import load_eval_set  # noqa: E402
+from benchmarks.evaluation import collect_features, evaluate, index_set  # noqa: E402
+from benchmarks.ranker_train import Rows, fit_sets, lodo_splits  # noqa: E402
 from matching.embeddings import SentenceTransformerEmbedder  # noqa: E402
-from matching.eval_data import load_eval_set  # noqa: E402
-from matching.evaluation import collect_features, evaluate, index_set  # noqa: E402
 from matching.ranker_io import DEFAULT_RANKER, file_sha256, save_ranker  # noqa: E402
-from matching.ranker_train import Rows, fit_sets, lodo_splits  # noqa: E402
 
 FILES = ("corpus.jsonl", "queries.jsonl", "qrels.tsv")
 

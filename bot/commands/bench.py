@@ -25,12 +25,12 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.scaleup import ScaleEmbedder, build_scaled, seed_rows
 from bot.bootstrap import embedder_from_settings, limit_blas_threads
 from bot.config import ConfigError, Settings
 from bot.core.directory.catalog import Catalog
 from bot.core.directory.importer import import_files
 from bot.demo import demo_files
-from bot.scaleup import ScaleEmbedder, build_scaled, seed_rows
 from matching.embeddings import Embedder
 from matching.vecstore import take
 from models.db import make_engine, migrate, session_factory

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from benchmarks.eval_data import EvalDataError, EvalSet, load_eval_set
 from bot.config import Settings
 from matching.encoders import BACKENDS
-from matching.eval_data import EvalDataError, EvalSet, load_eval_set
 
 console = Console(stderr=True)
 
@@ -30,7 +30,7 @@ def parse_backends(raw: str) -> list[str]:
 
 def eval_sets(folders: list[Path]) -> dict[str, EvalSet]:
     """The demo directory's needs, and each ``--eval-set`` folder (corpus.jsonl, queries.jsonl, qrels.tsv)."""
-    from bot.encoder_bench import demo_needs_set
+    from benchmarks.encoders import demo_needs_set
 
     sets = {"demo-needs": demo_needs_set()}
     for folder in folders:
@@ -44,7 +44,7 @@ def eval_sets(folders: list[Path]) -> dict[str, EvalSet]:
 
 def run_encoders(settings: Settings, backends: list[str], threads: int, folders: list[Path], as_json: bool,
                  questions: list[str]) -> None:
-    from bot.encoder_bench import TARGETS, run_encoder_bench
+    from benchmarks.encoders import TARGETS, run_encoder_bench
 
     sets = eval_sets(folders)
     with tempfile.TemporaryDirectory(prefix="clustermatch-encoders-") as tmp:
@@ -85,7 +85,7 @@ def run_encoders(settings: Settings, backends: list[str], threads: int, folders:
 
 def run_first_import_bench(settings: Settings, n: int, backends: list[str], threads: int, as_json: bool,
                            question: str) -> None:
-    from bot.import_bench import run_first_import
+    from benchmarks.first_import import run_first_import
 
     with tempfile.TemporaryDirectory(prefix="clustermatch-first-import-") as tmp:
         result: dict[str, Any] = run_first_import(n, backends, threads=threads, data_dir=settings.data_dir,

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from benchmarks.eval_data import EvalDataError, load_eval_set
+from benchmarks.evaluation import METRICS, EvalReport, evaluate
 from bot.config import ConfigError, Settings
 from matching.embeddings import Embedder, ModelIntegrityError
-from matching.eval_data import EvalDataError, load_eval_set
-from matching.evaluation import METRICS, EvalReport, evaluate
 from matching.ranker import LearnedRanker
 from matching.ranker_io import DEFAULT_RANKER, RankerFileError, load_ranker
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from benchmarks.scaleup import ScaleEmbedder
 from bot.cli import app
 from bot.commands.bench import run_bench
-from bot.scaleup import ScaleEmbedder
 from matching.embeddings import HashingEmbedder
 
 ROWS = {

@@ -7,10 +7,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from benchmarks.encoders import TARGETS, demo_needs_set, judge, neighbour_overlap, quality, sample_texts
+from benchmarks.eval_data import Document, EvalSet
 from bot.cli import app
 from bot.commands.bench_encoders import parse_backends
-from bot.encoder_bench import TARGETS, demo_needs_set, judge, neighbour_overlap, quality, sample_texts
-from matching.eval_data import Document, EvalSet
 
 
 def unit_rows(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.eval_data import EvalDataError, load_eval_set
+from benchmarks.eval_data import EvalDataError, load_eval_set
 
 
 def _write(tmp_path: Path, corpus: str, queries: str, qrels: str | bytes) -> tuple[Path, Path, Path]:

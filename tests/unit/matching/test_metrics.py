@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from matching.evaluation import mrr_at_k, ndcg_at_k, query_metrics, recall_at_k
+from benchmarks.evaluation import mrr_at_k, ndcg_at_k, query_metrics, recall_at_k
 
 
 def test_ndcg_by_hand() -> None:

@@ -11,6 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from benchmarks.ranker_train import Rows, fit_sets, lodo_splits
 from bot.core.directory.ranking import load_configured_ranker
 from matching.embeddings import HashingEmbedder
 from matching.evidence import item_snippets
@@ -18,7 +19,6 @@ from matching.features import FEATURES
 from matching.matcher import HybridMatcher
 from matching.ranker import LearnedRanker
 from matching.ranker_io import DEFAULT_RANKER, RankerFileError, load_ranker, save_ranker
-from matching.ranker_train import Rows, fit_sets, lodo_splits
 
 
 def _rows(n_questions: int, signal: int, seed: int, n_cand: int = 20) -> Rows:

@@ -1,6 +1,6 @@
 """``clustermatch bench --first-import N``: a first import of N generated profiles, to the first answer.
 
-The directory is written once (the demo directory scaled up, ``bot.scaleup``: its rows, no vectors) and
+The directory is written once (the demo directory scaled up, ``benchmarks.scaleup``: its rows, no vectors) and
 copied for each backend, so every runtime starts from the same rows and an empty embedding cache. Each one
 then runs in its own fresh process with the same thread limit: load the model, build the index (every
 distinct text encoded, streamed shortest first, written to the cache as it goes), answer one question. The
@@ -30,9 +30,9 @@ def _database(path: Path) -> sessionmaker[Session]:
 
 def _write_rows(path: Path, n: int) -> None:
     """The demo directory imported, then scaled up to ``n`` profiles (rows only; runs in a child process)."""
+    from benchmarks.scaleup import build_scaled, seed_rows
     from bot.core.directory.importer import import_files
     from bot.demo import demo_files
-    from bot.scaleup import build_scaled, seed_rows
 
     seed_db = path.with_name("seed.sqlite3")
     seed_sessions = _database(seed_db)

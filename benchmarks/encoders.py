@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.eval_data import Document, EvalSet
 from bot.demo import DEMO_DIR
-from matching.eval_data import Document, EvalSet
 from matching.evidence import item_snippets
 from matching.longquery import query_windows
 
@@ -93,8 +93,8 @@ def measure(job: Job) -> dict[str, Any]:
     """One backend's figures (runs in a fresh process)."""
     from threadpoolctl import threadpool_limits
 
+    from benchmarks.evaluation import evaluate, index_set
     from matching.encoders import make_embedder
-    from matching.evaluation import evaluate, index_set
 
     if job.threads:
         threadpool_limits(limits=job.threads, user_api="blas")

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.eval_data import EvalSet
 from matching.embeddings import Embedder
-from matching.eval_data import EvalSet
 from matching.evidence import item_snippets
 from matching.longquery import query_windows
 from matching.matcher import METHODS, HybridMatcher
