@@ -18,29 +18,21 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.directory.ann_pool import AnnPool
+from bot.core.directory.catalog_build import build_snapshot
 from bot.core.directory.encoder_switch import EncoderSwitch
 from bot.core.directory.intents import DEFAULT_KINDS, REF_RE, Filters
-from bot.core.directory.profiles import Profile, Splitter, load_profiles
-from bot.core.directory.reasons import best_sentences, informative
-from bot.core.directory.snapshot import Codes, Snapshot
-from bot.core.directory.vectors import VectorSource
+from bot.core.directory.profiles import Profile
+from bot.core.directory.results import candidate_mask, profile_windows, to_suggestions
+from bot.core.directory.snapshot import Snapshot
 from bot.core.messages import Suggestion
 from bot.core.signals.personalise import Personal, adjuster
 from matching.embeddings import Embedder
 from matching.features import FEATURES
 from matching.matcher import HybridMatcher
 from matching.ranker import LearnedRanker
-from matching.vecstore import take
 from models.repositories import DirectoryRepository
 
 logger = logging.getLogger(__name__)
-
-_LANG_BITS = {"en": 1, "fr": 2}
-#: Hits scoring below this share of the best hit are noise in a small directory (fused scores are min-max
-#: normalised over the candidates, so the weakest candidate always scores 0).
-RELATIVE_FLOOR = 0.15
-#: Profile-centroid cosine above which an item counts as a look-alike of one the member dismissed.
-LOOKALIKE_COSINE = 0.85
 
 
 def _default_matcher(embedder: Embedder) -> HybridMatcher:
@@ -163,69 +155,9 @@ class Catalog:
         return self._snapshot  # type: ignore[return-value]
 
     def _build(self, previous: Snapshot | None, *, refit: bool = False, embedder: Embedder | None = None) -> Snapshot:
-        started = time.perf_counter()
-        embedder = embedder or self.embedder
-        split = Splitter(previous.split if previous is not None else None)
-        with self._sessions() as session, session.begin():
-            version = DirectoryRepository(session).current_version()
-            everything = load_profiles(  # unchanged profiles come back as the previous objects: one copy in memory
-                session, split=split, include_staff=self.include_staff,
-                previous=previous.by_ref if previous is not None else None,
-            )
-        indexed = [p for p in everything if p.snippets]
-        content = [(p.kind, p.snippets, p.needs) for p in indexed]
-        if previous is not None and not refit and content == previous.content:
-            # The version moved for something the index does not read (a title, an e-mail...): keep the fit.
-            matcher, vectors = previous.matcher, previous.vectors
-        else:
-            snippet_texts = [s for p in indexed for s in p.snippets]
-            need_texts = [s for p in indexed for s in p.needs]
-            vectors = VectorSource.build(
-                snippet_texts + need_texts,
-                embedder,
-                self._sessions,
-                previous=previous.vectors if previous is not None else None,
-                show_progress=self.show_progress,
-            )
-            matcher = self._matcher_factory(embedder).fit(
-                [list(p.snippets) for p in indexed],
-                kinds=[p.kind for p in indexed],
-                snippet_vectors=vectors.view(0, len(snippet_texts)),
-                needs=[list(p.needs) for p in indexed],
-                need_vectors=vectors.view(len(snippet_texts), len(snippet_texts) + len(need_texts)),
-                titles=[p.title for p in indexed],
-            )
-        members: dict[str, list[int]] = {}
-        for i, p in enumerate(indexed):
-            owner = p.ref if p.ref.startswith("org:") else p.org_ref
-            if owner:
-                members.setdefault(owner, []).append(i)
-        snap = Snapshot(
-            version=version,
-            profiles=indexed,
-            by_ref={p.ref: p for p in everything},
-            index_of={p.ref: i for i, p in enumerate(indexed)},
-            matcher=matcher,
-            vectors=vectors,
-            kinds=Codes([p.kind for p in indexed]),
-            provinces=Codes([p.province for p in indexed]),
-            lang_bits=np.array([sum(_LANG_BITS.get(x, 0) for x in p.languages) for p in indexed], dtype=np.uint8),
-            delivery=Codes([p.delivery for p in indexed]),
-            micro=np.array([bool(p.credential and "micro" in p.credential.lower()) for p in indexed], dtype=bool),
-            members=members,
-            content=content,
-            split=split,
-            built_seconds=time.perf_counter() - started,
-            encoded=vectors.encoded if vectors is not (previous.vectors if previous else None) else 0,
-            staff_only=np.array([p.visibility != "public" for p in indexed], dtype=bool),
-        )
-        logger.info(
-            "catalog v%d: %d profiles, %d snippets (%d encoded) in %.2fs",
-            version,
-            len(indexed),
-            int(matcher.snippet_vectors_.shape[0]),
-            snap.encoded,
-            snap.built_seconds,
+        snap = build_snapshot(
+            self._sessions, embedder or self.embedder, previous, matcher_factory=self._matcher_factory,
+            include_staff=self.include_staff, refit=refit, show_progress=self.show_progress,
         )
         if self.ann is not None:
             self.ann.follow(previous, snap)
@@ -276,7 +208,7 @@ class Catalog:
                 (``bot.core.signals.personalise``); ``None`` leaves the base ranking untouched.
         """
         snap = self._current()
-        mask = self._mask(snap, kinds, filters, asker_ref, exclude, staff)
+        mask = candidate_mask(snap, kinds, filters, asker_ref, exclude, staff)
         if not text.strip() or not mask.any():
             return []
         asker = snap.by_ref.get(asker_ref) if asker_ref else None
@@ -291,7 +223,7 @@ class Catalog:
             text, k=k, mask=mask, asker_offer=asker.offer if asker else None, dense_pool=pool,
             method=_method(snap), adjust=adjuster(snap, personal) if personal is not None else None,
         )
-        return self._suggestions(snap, hits, avoid)
+        return to_suggestions(snap, hits, avoid, min_dense=self.min_dense)
 
     def more_like(
         self,
@@ -312,7 +244,7 @@ class Catalog:
         i = snap.index_of.get(ref)
         if i is None or (not staff and snap.staff_only[i]):
             raise KeyError(ref)
-        mask = self._mask(snap, kinds, filters, asker_ref, [*exclude, ref], staff)
+        mask = candidate_mask(snap, kinds, filters, asker_ref, [*exclude, ref], staff)
         if not mask.any():
             return []
         profile = snap.profiles[i]
@@ -322,11 +254,11 @@ class Catalog:
             k=k,
             mask=mask,
             asker_offer=asker.offer if asker else None,
-            query_vector=self._profile_windows(snap, i),
+            query_vector=profile_windows(snap, i),
             method=_method(snap),
             adjust=adjuster(snap, personal) if personal is not None else None,
         )
-        return self._suggestions(snap, hits, avoid)
+        return to_suggestions(snap, hits, avoid, min_dense=self.min_dense)
 
     @property
     def ranker(self) -> LearnedRanker | None:
@@ -337,7 +269,7 @@ class Catalog:
         """Each of ``refs``' feature contributions to its learned score for ``text``, largest first (staff and
         ``ask --explain``; members see the evidence sentence instead). Refs outside the candidates are left out."""
         snap = self._current()
-        cand, X = snap.matcher.features(text, mask=self._mask(snap, None, None, None, (), True))
+        cand, X = snap.matcher.features(text, mask=candidate_mask(snap, None, None, None, (), True))
         row = {int(i): r for r, i in enumerate(cand)}
         out: dict[str, list[tuple[str, float]]] = {}
         for ref in refs:
@@ -347,89 +279,4 @@ class Catalog:
             parts = ranker.contributions(X[row[i] : row[i] + 1])[0]
             order = np.argsort(-np.abs(parts))
             out[ref] = [(FEATURES[j], round(float(parts[j]), 4)) for j in order]
-        return out
-
-    def _mask(
-        self,
-        snap: Snapshot,
-        kinds: Collection[str] | None,
-        filters: Filters | None,
-        asker_ref: str | None,
-        exclude: Collection[str],
-        staff: bool = False,
-    ) -> np.ndarray:
-        mask = snap.kinds.isin(list(kinds if kinds else DEFAULT_KINDS))
-        if not staff and snap.staff_only.any():
-            mask &= ~snap.staff_only
-        if filters:
-            is_course = snap.kinds.eq("course")
-            if filters.provinces:
-                mask &= snap.provinces.eq(None) | snap.provinces.isin(list(filters.provinces))
-            if filters.language in _LANG_BITS:
-                mask &= (snap.lang_bits == 0) | ((snap.lang_bits & _LANG_BITS[filters.language]) > 0)
-            elif filters.language == "bilingual":
-                mask &= (snap.lang_bits == 0) | (snap.lang_bits == 3)
-            if filters.delivery:
-                mask &= ~is_course | snap.delivery.eq(filters.delivery) | snap.delivery.eq("hybrid")
-            if filters.credential:
-                mask &= ~is_course | snap.micro
-        drop = list(exclude)
-        asker = snap.by_ref.get(asker_ref) if asker_ref else None
-        if asker is not None:
-            drop.append(asker.ref)
-            own_org = asker.ref if asker.ref.startswith("org:") else asker.org_ref
-            if own_org:
-                drop.extend(snap.profiles[j].ref for j in snap.members.get(own_org, []))
-        for ref in drop:
-            j = snap.index_of.get(ref)
-            if j is not None:
-                mask[j] = False
-        return mask
-
-    @staticmethod
-    def _profile_windows(snap: Snapshot, i: int) -> np.ndarray | None:
-        """Item ``i``'s own snippet vectors, as float32 question windows (``None``: none, encode its text)."""
-        offsets = snap.matcher.offsets_
-        rows = np.arange(offsets[i], offsets[i + 1])
-        return take(snap.matcher.snippet_vectors_, rows) if rows.size else None
-
-    @staticmethod
-    def _centroids(snap: Snapshot, items: Sequence[int]) -> np.ndarray:
-        offsets = snap.matcher.offsets_
-        vecs = snap.matcher.snippet_vectors_
-        out = np.zeros((len(items), vecs.shape[1]), dtype=np.float32)
-        for row, i in enumerate(items):
-            v = np.asarray(vecs[offsets[i] : offsets[i + 1]], dtype=np.float32).mean(axis=0)
-            out[row] = v / max(float(np.linalg.norm(v)), 1e-12)
-        return out
-
-    def _relevant(self, channels: dict[str, float]) -> bool:
-        """Drop the tail of a small directory: no shared term and a weak best-snippet cosine."""
-        return channels.get("lexical", 0.0) > 0 or channels.get("dense", 1.0) >= self.min_dense
-
-    def _suggestions(self, snap: Snapshot, hits: Sequence, avoid: Collection[str]) -> list[Suggestion]:  # type: ignore[type-arg]
-        top = max((h.score for h in hits), default=0.0)
-        kept = [h for h in hits if self._relevant(h.channel_scores) and h.score >= RELATIVE_FLOOR * top]
-        avoided = [snap.index_of[r] for r in avoid if r in snap.index_of]
-        if avoided and kept:
-            sims = self._centroids(snap, [h.index for h in kept]) @ self._centroids(snap, avoided).T
-            lookalike = sims.max(axis=1) >= LOOKALIKE_COSINE
-            kept = [h for h, bad in zip(kept, lookalike, strict=True) if not bad] + [
-                h for h, bad in zip(kept, lookalike, strict=True) if bad
-            ]
-        out = []
-        for h in kept:
-            p = snap.profiles[h.index]
-            out.append(
-                Suggestion(
-                    ref=p.ref,
-                    kind=p.kind,
-                    title=p.title,
-                    subtitle=p.subtitle,
-                    score=round(float(h.score), 4),
-                    reason=best_sentences(informative(p, h.evidence, h.shared_terms), h.shared_terms),
-                    shared_terms=tuple(h.shared_terms),
-                    url=p.url,
-                )
-            )
         return out
