@@ -14,8 +14,9 @@ from collections.abc import Callable
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.directory.profiles import Splitter, load_profiles
+from bot.core.directory.profiles import load_profiles
 from bot.core.directory.snapshot import Codes, Snapshot
+from bot.core.directory.snippets import Splitter
 from bot.core.directory.vectors import VectorSource
 from matching.embeddings import Embedder
 from matching.matcher import HybridMatcher

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.core.directory.profiles import Profile, Splitter
+from bot.core.directory.profiles import Profile
+from bot.core.directory.snippets import Splitter
 from bot.core.directory.vectors import VectorSource
 from matching.matcher import HybridMatcher
 

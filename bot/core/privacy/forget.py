@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.core.directory.profiles import SNIPPET_WORDS
+from bot.core.directory.snippets import SNIPPET_WORDS
 from bot.core.privacy.export import account_filter, id_list, introductions_of
 from bot.core.privacy.subject import Subject
 from matching.evidence import split_evidence

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.directory.profiles import SNIPPET_WORDS, Profile, Splitter, load_profiles
+from bot.core.directory.profiles import Profile, load_profiles
+from bot.core.directory.snippets import SNIPPET_WORDS, Splitter
 from matching.evidence import split_evidence
 from models.directory import Course, FundingStream, Need, Organization, Person
 
