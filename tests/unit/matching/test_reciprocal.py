@@ -139,7 +139,7 @@ def test_large_block_sizes_give_the_same_answer(monkeypatch: pytest.MonkeyPatch)
     s = Snippets(40, rng.normal(size=(90, 8)), rng.integers(0, 40, 90), rng.normal(size=(120, 8)),
                  rng.integers(0, 40, 120), np.full(40, -1))
     whole = directional_scores(s.needs, s.need_owner, s.offers, s.offer_owner, n_members=s.n)
-    monkeypatch.setattr("matching.reciprocal._BLOCK_ELEMENTS", 150)  # forces many small blocks
+    monkeypatch.setattr("matching.directional.BLOCK_ELEMENTS", 150)  # forces many small blocks
     blocked = directional_scores(s.needs, s.need_owner, s.offers, s.offer_owner, n_members=s.n)
     assert np.array_equal(whole, blocked, equal_nan=True)
     assert np.allclose(whole, brute_scores(s), atol=1e-5, equal_nan=True)
