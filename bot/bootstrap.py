@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
 from bot.container import Container
+from bot.core.accounts.first_contact import FirstContact
 from bot.core.accounts.members import MembersService
 from bot.core.accounts.service import AccountService
 from bot.core.ask.service import AskService
@@ -120,6 +121,7 @@ def bootstrap(
     dashboard = DashboardService(settings=settings, sessions=sessions, catalog=catalog, embedder=embedder)
     digest = DigestService(sessions=sessions, catalog=catalog, config=digest_config(settings), intros=intros,
                            charts=dashboard.chat_charts)
+    members = MembersService(sessions, messengers=messenger)
     container = Container(
         settings=settings, engine=engine, sessions=sessions, stores=stores, embedder=embedder, vector_search=vectors,
         catalog=catalog, intros=intros, signals=signals,
@@ -127,7 +129,8 @@ def bootstrap(
         privacy=privacy, dashboard=dashboard, digest=digest, accounts=AccountService(stores.unit_of_work),
         directory=DirectoryDesk(sessions),
         home=MemberHome(sessions, prefs=intros.prefs, digest=digest, privacy=privacy),
-        events=EventLedger(sessions), platforms=platforms, encoder_switch=switch, members=MembersService(sessions),
+        events=EventLedger(sessions), platforms=platforms, encoder_switch=switch, members=members,
+        first_contact=FirstContact(sessions, members),
         needs=NeedsService(sessions, catalog), drafts=DraftService(sessions, embedder),
     )
     platforms.update(load_platforms(container))

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.core.accounts.first_contact import FirstContact
 from bot.core.accounts.members import MembersService
 from bot.core.accounts.service import AccountService
 from bot.core.ask.service import AskService
@@ -53,6 +54,7 @@ class Container:
     home: MemberHome  # a member's home sections and their buttons
     events: EventLedger  # de-duplication of retried platform events
     members: MembersService  # linking chat accounts to the directory, join requests, proposed organization texts
+    first_contact: FirstContact  # the automatic "Is this you?" after a member's first question or visit
     needs: NeedsService  # needs posted from chat (public, staff-only, anonymous), with matches at once
     drafts: DraftService  # a profile drafted from the member's questions, needs and saved items
     platforms: dict[str, Platform] = field(default_factory=dict)  # the enabled ones, by account platform name

@@ -89,6 +89,8 @@ class PlatformAccount(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     is_staff: Mapped[bool] = mapped_column(default=False)
     org_admin: Mapped[bool] = mapped_column(default=False)  # may approve others joining the person's organization
+    # The automatic "Is this you?" on first contact: None (not made), "offered" or "dismissed"; made once.
+    link_offer: Mapped[str | None] = mapped_column(String(16), default=None)
 
     person: Mapped[Person | None] = relationship(back_populates="accounts")
 

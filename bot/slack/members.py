@@ -1,4 +1,5 @@
-"""Linking on Slack: ``/match link`` ("Is this you?" from the verified e-mail), ``/match join <organization>``,
+"""Linking on Slack: ``/match link`` ("Is this you?" from the verified e-mail, also sent on first contact:
+``bot.slack.first_contact``), ``/match join <organization>``,
 and the staff (or organization admin) side: ``joins``, ``approve``/``decline <id>``, ``edits``,
 ``approve-edit``/``decline-edit <id>``, ``member link|unlink``.
 
@@ -15,38 +16,25 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 
 from bot.core.accounts import texts as t
 from bot.core.accounts.members import Notice
 from bot.core.errors import UserFacingError
 from bot.slack.drafts import HOME_DRAFT
+from bot.slack.first_contact import LINK_CONFIRM, LINK_DISMISS, link_message, verified_email
 from bot.slack.home import HomeButton, HomeRequest, HomeSection
 from bot.slack.needs import HOME_POST
-from bot.slack.render import fallback_text, mrkdwn, text_message
+from bot.slack.render import text_message
 from bot.slack.translate import PLATFORM, team_of
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_WORD = "confirm"
-HOME_LINK, LINK_CONFIRM = "member_link_home", "member_link_confirm"
+HOME_LINK = "member_link_home"
 HOME_HEADING = "Your place in the directory"
 NOT_LINKED_HOME = ("Your chat account is not linked to the directory yet. Find yourself by your e-mail, "
                    "or say `/match join <organization>`.")
 STAFF_USAGE = "member link slack:<team>:<user> person:<id> [admin] | member unlink slack:<team>:<user>"
-
-
-def verified_email(client: WebClient, user_id: str) -> str | None:
-    """The member's e-mail as Slack verified it, or ``None`` (no scope, no e-mail, unconfirmed)."""
-    try:
-        user = client.users_info(user=user_id).get("user") or {}
-    except (SlackApiError, SlackRequestError) as exc:
-        logger.warning("users.info failed for %s: %s", user_id, exc)
-        return None
-    if user.get("is_email_confirmed") is False:
-        return None
-    email = (user.get("profile") or {}).get("email")
-    return str(email) if email else None
 
 
 def _who(command: dict[str, Any]) -> tuple[str, str]:
@@ -89,6 +77,7 @@ def join_command(services: Any, command: dict[str, Any], client: WebClient) -> s
         ask = f"Join request {outcome.request_id}: `/match approve {outcome.request_id}` or `decline`."
         tell(client, (Notice(PLATFORM, team, staff_channel, ask),))
     tell(client, outcome.notices)
+    services.container.members.notify(outcome.notices, skip=(PLATFORM,))  # members on another platform
     return str(outcome.text)
 
 
@@ -123,6 +112,7 @@ def decide_command(services: Any, command: dict[str, Any], client: WebClient) ->
                                            staff=staff))
     outcome = members.decide_join(PLATFORM, team, user, _request_id(_args(command)), approve, staff=staff)
     tell(client, outcome.notices)
+    services.container.members.notify(outcome.notices, skip=(PLATFORM,))  # members on another platform
     return str(outcome.text)
 
 
@@ -158,16 +148,6 @@ def home_section(container: Any) -> Callable[[HomeRequest], HomeSection]:
     return section
 
 
-def link_message(text: str, offered: bool) -> dict[str, Any]:
-    """The "Is this you?" DM, with a confirm button when there is exactly one candidate."""
-    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=mrkdwn(text)))]
-    if offered:
-        blocks.append(ActionsBlock(elements=[ButtonElement(text=PlainTextObject(text="Yes, that's me"),
-                                                           action_id=LINK_CONFIRM, value="confirm",
-                                                           style="primary")]))
-    return {"text": fallback_text(text), "blocks": [b.to_dict() for b in blocks]}
-
-
 def on_home_link(ack: Any, body: dict[str, Any], client: WebClient, context: Any) -> None:
     ack()
     team, user = team_of(body), body["user"]["id"]
@@ -186,6 +166,13 @@ def on_link_confirm(ack: Any, body: dict[str, Any], client: WebClient, respond: 
     respond(**text_message(text), replace_original=True)
 
 
+def on_link_dismiss(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> None:
+    """"Not me": the automatic offer is never made again; the message is replaced by the way to join."""
+    ack()
+    text = context["services"].container.first_contact.dismiss(PLATFORM, team_of(body), body["user"]["id"])
+    respond(**text_message(text), replace_original=True)
+
+
 def register(app: Any) -> None:
     """The ``/match`` subcommands (called from ``bot.slack.listeners.members``)."""
     from bot.slack.listeners.commands import MEMBER_COMMANDS
@@ -198,3 +185,4 @@ def register(app: Any) -> None:
         MEMBER_COMMANDS[word] = decide_command
     app.action(HOME_LINK)(on_home_link)
     app.action(LINK_CONFIRM)(on_link_confirm)
+    app.action(LINK_DISMISS)(on_link_dismiss)

@@ -10,12 +10,16 @@ anything is written.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.accounts import texts as t
 from bot.core.errors import UserFacingError
+from bot.core.intros.delivery import Address, MessengerLookup
+from bot.core.intros.messages import IntroMessage
 from models.directory import Organization, Person, PlatformAccount
 from models.members import APPROVED, DECLINED, MemberRepository, OrgTextProposal
 from models.privacy import audit
@@ -42,12 +46,15 @@ class LinkOffer:
 
 @dataclass(frozen=True)
 class Notice:
-    """Someone else to tell (an organization admin, the asker): a chat account and plain text."""
+    """Someone else to tell (an organization admin, the asker): a chat account and plain text. ``account_id``
+    and ``conversation_ref`` let a platform that cannot message by user id (Teams) reach the account."""
 
     platform: str
     workspace_id: str
     user_id: str
     text: str
+    account_id: int = 0
+    conversation_ref: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,29 @@ class Outcome:
 
 
 def _notice(account: PlatformAccount, text: str) -> Notice:
-    return Notice(account.platform, account.workspace_id, account.user_id, text)
+    return Notice(account.platform, account.workspace_id, account.user_id, text, account.id,
+                  dict(account.conversation_ref) if account.conversation_ref else None)
 
 
 class MembersService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], messengers: MessengerLookup | None = None) -> None:
         self.sessions = sessions
+        self.messengers = messengers  # each platform's messenger, for notices to members on another platform
+
+    def notify(self, notices: Iterable[Notice], *, skip: Collection[str] = ()) -> int:
+        """Send each notice through its account's platform messenger (not those of ``skip``: the calling adapter
+        sends its own); best effort, the decision is already saved. Returns how many went out."""
+        sent = 0
+        for n in notices:
+            messenger = self.messengers(n.platform) if self.messengers is not None and n.platform not in skip else None
+            if messenger is None:
+                continue
+            address = Address(n.account_id, n.platform, n.workspace_id, n.user_id, n.conversation_ref)
+            try:
+                sent += bool(messenger.send(address, IntroMessage(ref=f"notice:{n.account_id}", headline=n.text)))
+            except Exception:  # noqa: BLE001 - a messenger should not raise; a missed notice must not undo anything
+                logger.exception("notice to %s:%s not sent", n.platform, n.user_id)
+        return sent
 
     # -- first contact -------------------------------------------------------------------------------
     def status(self, platform: str, workspace_id: str, user_id: str) -> str | None:

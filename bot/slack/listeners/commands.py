@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.slack import texts
 from bot.slack.errors import deferred
+from bot.slack.first_contact import offer_after_answer
 from bot.slack.profile import open_profile_modal
 from bot.slack.render import text_message, to_slack_message
 from bot.slack.services import SlackServices
@@ -43,6 +44,8 @@ MEMBER_COMMANDS: dict[str, Callable[[SlackServices, dict[str, Any], WebClient], 
 #: ``/match <word>`` commands that may open a modal right after the ack (the trigger id dies ~3 s after the
 #: command): word -> function(args) -> whether it opened one (then ``MEMBER_COMMANDS`` is not answered).
 OPENERS: dict[str, Callable[[Args], bool]] = {}
+#: ``/match <word>`` commands after which the first-contact offer is not sent (they are about linking).
+NO_OFFER_AFTER = frozenset({"link", "join"})
 
 
 def open_profile_if_asked(args: Args) -> None:
@@ -64,7 +67,15 @@ def open_profile_if_asked(args: Args) -> None:
 
 
 def answer_match(command: dict[str, Any], respond: Respond, client: WebClient, services: SlackServices) -> None:
-    """Answer privately (ephemeral) in the channel where the command was typed."""
+    """Answer privately (ephemeral) in the channel where the command was typed; then a first contact gets the
+    "Is this you?" offer (not after ``link`` or ``join``, which are about linking already)."""
+    _answer(command, respond, client, services)
+    word, _ = command_parts(command.get("text") or "")
+    if word not in NO_OFFER_AFTER:
+        offer_after_answer(services, client, command.get("team_id") or "", command["user_id"])
+
+
+def _answer(command: dict[str, Any], respond: Respond, client: WebClient, services: SlackServices) -> None:
     word, _ = command_parts(command.get("text") or "")
     if word == PROFILE or command.get("_opened"):
         return

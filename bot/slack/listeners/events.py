@@ -1,6 +1,7 @@
 """Events API: questions by mention (answered in the thread) and by direct message; uninstall cleanup.
 
-The 200 goes out first; the answer is worked out on the worker pool (``deferred``).
+The 200 goes out first; the answer is worked out on the worker pool (``deferred``), then a member's first
+contact gets the "Is this you?" offer (``bot.slack.first_contact``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.errors import deferred
+from bot.slack.first_contact import offer_after_answer
 from bot.slack.render import to_slack_message
 from bot.slack.services import SlackServices
 from bot.slack.translate import PLATFORM, incoming_from_event, is_person_message
@@ -29,6 +31,7 @@ def answer_mention(body: dict[str, Any], client: WebClient, context: BoltContext
     client.chat_postMessage(
         channel=incoming.conversation_id, thread_ts=event.get("thread_ts") or event["ts"], **to_slack_message(reply)
     )
+    offer_after_answer(services, client, incoming.workspace_id, event["user"])
 
 
 def answer_direct_message(
@@ -44,6 +47,7 @@ def answer_direct_message(
     reply = services.ask(incoming)
     message = to_slack_message(reply)
     client.chat_postMessage(channel=incoming.conversation_id, thread_ts=event.get("thread_ts"), **message)
+    offer_after_answer(services, client, incoming.workspace_id, event["user"])
 
 
 def make_uninstall_listener(app: App) -> Any:

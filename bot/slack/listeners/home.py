@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.errors import deferred
+from bot.slack.first_contact import offer_after_answer
 from bot.slack.home import OPEN_PROFILE, collect_sections, home_view
 from bot.slack.profile import open_profile_modal
 from bot.slack.services import SlackServices
@@ -28,7 +29,9 @@ def on_home_opened(
 ) -> None:
     if event.get("tab") != "home":
         return  # the Messages tab opened: nothing to publish
-    publish_home(client, services, context.team_id or team_of(body), event["user"])
+    team = context.team_id or team_of(body)
+    publish_home(client, services, team, event["user"])
+    offer_after_answer(services, client, team, event["user"])
 
 
 def open_profile(ack: Ack, body: dict[str, Any], client: WebClient, services: SlackServices) -> None:
