@@ -22,6 +22,7 @@ from bot.core.errors import UserFacingError
 from bot.core.messages import Reply
 from bot.teams import intros, members, profile, translate
 from bot.teams.accounts import PERSONAL, TeamsAccounts
+from bot.teams.first_contact import offer_after_answer
 from bot.teams.proactive import TeamsSender
 from bot.teams.render import card_activity, text_activity, to_activity
 
@@ -151,6 +152,7 @@ def register(
         if reply.text == texts.HELP:  # the same help as Slack's, plus the words Teams members type instead
             reply = replace(reply, text=f"{texts.HELP}\n{COMMANDS}")
         await answer(context, reply)
+        await offer_after_answer(context, core)  # a first contact: "Is this you?" after the answer
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         logger.exception("Teams turn failed", exc_info=error)

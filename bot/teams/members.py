@@ -3,9 +3,9 @@
 ``need close|fulfilled|edit <id>``, and ``draft``, which answers with a card to edit and confirm (nothing is
 saved unless *Save* is pressed).
 
-The e-mail is what Teams puts on the sender (``email`` or ``userPrincipalName`` of ``from``, as the Agents
-SDK hands it over; no Graph call): without one the member is told to ask to join. Card text is literal
-``TextRun``/``TextBlock`` content, never Markdown.
+The e-mail is what Teams puts on the sender (``bot.teams.first_contact.email_of``; no Graph call): without one
+the member is told to ask to join. A first message also gets the "Is this you?" card (``first_contact``).
+Card text is literal ``TextRun``/``TextBlock`` content, never Markdown.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bot.core.directory.profile_draft import Draft, Kept
 from bot.core.errors import UserFacingError
 from bot.core.needs.service import NeedForm
 from bot.teams import translate
+from bot.teams.first_contact import LINK_CONFIRM, LINK_DISMISS, email_of, offer_after_answer, on_button
 from bot.teams.render import card, card_activity, literal, submit, text_activity
 
 PLATFORM = "teams"
@@ -32,13 +33,6 @@ VISIBILITY_CHOICES = {"public": "Public: members see it", "staff-only": "Staff o
                       "anonymous": "Anonymous: members see it without us"}
 FIELDS = (("capabilities", "What you offer"), ("needs", "What you look for"), ("sectors", "Sectors"),
           ("skills", "Skills"))
-
-
-def email_of(activity: dict[str, Any]) -> str | None:
-    """The sender's e-mail or UPN as Teams gave it (``from.email`` / ``from.userPrincipalName``)."""
-    sender = activity.get("from") or {}
-    value = sender.get("email") or sender.get("userPrincipalName") or sender.get("upn")
-    return str(value) if value and "@" in str(value) else None
 
 
 def draft_card(draft: Draft) -> dict[str, Any]:
@@ -91,10 +85,15 @@ def run(core: Any, activity: dict[str, Any], word: str, args: str) -> dict[str, 
         if word == "link":
             if args.lower() == "confirm":
                 return str(core.members.confirm(PLATFORM, tenant, user, email_of(activity), display_name=name))
+            if args.lower() in ("no", "not me", "dismiss"):
+                return str(core.first_contact.dismiss(PLATFORM, tenant, user))
             offer = core.members.offer(PLATFORM, tenant, user, email_of(activity))
-            return offer.text + ("\nSay \"link confirm\" to confirm." if offer.person_ref else "")
+            return offer.text + ("\nSay \"link confirm\" to confirm (\"link no\" if it is not you)."
+                                 if offer.person_ref else "")
         if word == "join":
-            return str(core.members.request_join(PLATFORM, tenant, user, args, name).text)
+            outcome = core.members.request_join(PLATFORM, tenant, user, args, name)
+            core.members.notify(outcome.notices)  # the organization's admins, on whichever platform
+            return str(outcome.text)
         if word in ("joins", "approve", "decline", "approve-edit", "decline-edit", "member"):
             return staff_command(core, tenant, user, word, args)
         if word == "need" and not args:
@@ -134,7 +133,8 @@ def staff_command(core: Any, tenant: str, user: str, word: str, args: str) -> st
         return str(members.decide_proposal(_number(args), word.startswith("approve"), actor, staff=staff))
     if word in ("approve", "decline"):
         outcome = members.decide_join(PLATFORM, tenant, user, _number(args), word == "approve", staff=staff)
-        return str(outcome.text)  # the asker reads the decision on their next visit (no proactive send here)
+        members.notify(outcome.notices)  # the asker hears the decision in their 1:1 chat (as on Slack, a DM)
+        return str(outcome.text)
     if not staff:
         return t.STAFF_ONLY
     if word == "joins":
@@ -164,19 +164,26 @@ def register(agent: AgentApplication[TurnState], core: Any) -> None:
 
     def is_confirm(context: TurnContext) -> bool:
         value = translate.submitted_value(context.activity)
-        return bool(value and value.get("action") in (CONFIRM_DRAFT, POST_NEED))
+        return bool(value and value.get("action") in (CONFIRM_DRAFT, POST_NEED, LINK_CONFIRM, LINK_DISMISS))
 
     async def on_command(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
         match = COMMAND.match(translate.to_incoming(context.activity).text)
         assert match is not None
-        answer = await asyncio.to_thread(run, core, data, match.group(1).lower(), match.group(2).strip())
+        word = match.group(1).lower()
+        answer = await asyncio.to_thread(run, core, data, word, match.group(2).strip())
         await context.send_activity(card_activity(answer, summary="Your drafted profile")
                                     if isinstance(answer, dict) else text_activity(answer))
+        if word not in ("link", "join"):
+            await offer_after_answer(context, core)
 
     async def on_confirm(context: TurnContext, state: TurnState) -> None:
         data = translate.activity_dict(context.activity)
         value = translate.submitted_value(context.activity) or {}
+        if value.get("action") in (LINK_CONFIRM, LINK_DISMISS):
+            await context.send_activity(text_activity(await asyncio.to_thread(on_button, core, data,
+                                                                              str(value["action"]))))
+            return
         if value.get("action") == POST_NEED:
             await on_need(context, data, value)
             return

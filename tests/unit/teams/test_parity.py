@@ -486,6 +486,31 @@ def link_confirm(teams: Teams) -> None:
     assert teams.one(select(PlatformAccount.person_id).where(PlatformAccount.user_id == NOBODY)) == (None,)
 
 
+def _with_email(teams: Teams, user: str, email: str, **kw: Any) -> dict[str, Any]:
+    activity = teams.activity(user, **kw)
+    activity["from"]["email"] = email
+    return activity
+
+
+def first_contact_offer(teams: Teams) -> list[dict[str, Any]]:
+    """A first 1:1 message from an unlinked member whose e-mail is Otto's: the answer, then the offer card."""
+    messages = teams.run(_with_email(teams, NOBODY, "otto@college.example", text=QUESTION))
+    assert "WeldBot Automation" in shown(messages[:-1]) and "Is this you?" not in shown(messages[:-1])
+    [offer] = cards_in(messages[-1])
+    assert "Is this you? Otto Offline (Lakeshore College)" in shown([messages[-1]])
+    assert [a["data"]["action"] for a in submit_actions(offer)] == ["member_link_confirm", "member_link_dismiss"]
+    return messages
+
+
+def link_dismiss(teams: Teams) -> None:  # "Not me" on the first-contact offer
+    first_contact_offer(teams)
+    assert "will not ask again" in shown(teams.run(_with_email(teams, NOBODY, "otto@college.example",
+                                                               value={"action": "member_link_dismiss"})))
+    again = shown(teams.run(_with_email(teams, NOBODY, "otto@college.example", text=QUESTION)))
+    assert "WeldBot Automation" in again and "Is this you?" not in again
+    assert teams.one(select(PlatformAccount.link_offer).where(PlatformAccount.user_id == NOBODY)) == ("dismissed",)
+
+
 def _join(teams: Teams) -> int:
     assert "Request sent" in teams.say(NOBODY, "join WeldBot Automation")
     row = teams.one(select(JoinRequest.id))
@@ -512,6 +537,9 @@ def decided(approve: bool) -> Callable[[Teams], None]:
         assert ("approved" if approve else "declined") in teams.say(STAFF, f"{word} {request}")
         linked = teams.one(select(PlatformAccount.person_id).where(PlatformAccount.user_id == NOBODY))
         assert (linked[0] is not None) == approve
+        # the asker hears the decision in their 1:1 chat, as a Slack member gets a DM
+        told = [x for c in teams.to(NOBODY) if c.card is not None for x in texts_of(c.card)]
+        assert any(("Welcome: you are now part of" if approve else "was declined") in x for x in told), told
 
     return run
 
@@ -594,6 +622,7 @@ PARITY: dict[str, Callable[[Teams], None]] = {
     "/match visibility": visibility_typed, core_home.PRIVACY_VISIBILITY: visibility_button,
     "event:app_uninstalled": uninstalled, "event:tokens_revoked": uninstalled,
     "/match link": link_typed, "member_link_home": link_typed, "member_link_confirm": link_confirm,
+    "member_link_dismiss": link_dismiss,
     "/match join": join_typed, "/match joins": joins_typed, "/match member": member_typed,
     "/match approve": decided(True), "/match decline": decided(False),
     "/match approve-edit": edit_decided(True), "/match decline-edit": edit_decided(False),
@@ -646,3 +675,22 @@ def test_an_opened_group_chat_gets_the_introduction_and_is_remembered(teams: Tea
     assert posted.card is not None and t.TEAMS_NO_GROUP not in texts_of(posted.card)
     with teams.sessions() as s:
         assert s.scalars(select(Introduction.group_ref)).one() == f"teams:group:{conversation}"
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_first_contact_offer_comes_once_and_yes_links(teams: Teams) -> None:
+    first_contact_offer(teams)
+    again = shown(teams.run(_with_email(teams, NOBODY, "otto@college.example", text=QUESTION)))
+    assert "Is this you?" not in again, "offered once"
+    linked = shown(teams.run(_with_email(teams, NOBODY, "otto@college.example",
+                                        value={"action": "member_link_confirm"})))
+    assert "Linked: you are Otto Offline (Lakeshore College)" in linked
+    assert teams.one(select(PlatformAccount.person_id).where(PlatformAccount.user_id == NOBODY))[0] is not None
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_no_offer_in_a_channel_nor_for_a_linked_member(teams: Teams) -> None:
+    channel = shown(teams.run(_with_email(teams, NOBODY, "otto@college.example", text=f"<at>clustermatch</at> "
+                                          f"{QUESTION}", conversation_type="channel")))
+    assert "WeldBot Automation" in channel and "Is this you?" not in channel
+    assert "Is this you?" not in teams.say(MARC, QUESTION)
