@@ -292,14 +292,15 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             return []
         st = self._score(query, max(self.candidates, k), allowed, method, query_vector, dense_pool, asker_offer)
         cand, final = st.cand, st.final
+        fallback = None
         if method == "learned":
-            final = self._learned(st)
+            final, fallback = self._learned(st)
         if adjust is not None and cand.shape[0]:
             final = np.asarray(adjust(cand, final), dtype=np.float64)
         order = np.lexsort((cand, -final))
         cand, final = cand[order], final[order]
         picks = np.arange(min(k, cand.shape[0]))
-        if method in FORMULA and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
+        if method in FORMULA and diversify and fallback is None and self.mmr_lambda > 0 and cand.shape[0] > 1:
             picks = self._diversify(cand, final, k)
         texts = st.query_texts if explain else None
         return [self._hit(int(cand[p]), float(final[p]), st.channels, st.sims, texts) for p in picks]
@@ -342,6 +343,8 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
             channels["dense"], sims, window_mean = self._dense_channel(q, formula, dense_pool, keep)
         cand, final = self._fuse(channels, allowed, n_cand, method)
         if formula and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
+            if method == "learned":  # the question's own reading: a feature, its candidates and a fallback order
+                channels["dense_first"] = channels["dense"]
             q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
             channels["dense"], sims, window_mean = self._dense_channel(q, True, dense_pool, cand)
             cand, final = self._fuse(channels, allowed, n_cand, method)
@@ -367,6 +370,9 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         if method == "dense":
             return dense_rank, channels["dense"][dense_rank].astype(np.float64)
         cand = np.union1d(lex_rank, dense_rank)
+        if "dense_first" in channels:
+            first = channels["dense_first"]
+            cand = np.union1d(cand, top_k(first if allowed is None else np.where(allowed, first, -np.inf), n_cand))
         if method == "hybrid" or self.fusion == "rrf":
             return cand, rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
         return cand, convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])
@@ -413,7 +419,7 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         """What the learned ranker reads about this question's candidates (``matching.features``)."""
         return rank_context(self, st)
 
-    def _learned(self, st: Scored) -> np.ndarray:
+    def _learned(self, st: Scored) -> tuple[np.ndarray, str | None]:
         if self.ranker is None:
             raise NotFittedError("method='learned' needs a fitted ranker (HybridMatcher(ranker=...))")
         return learned_scores(self.ranker, self, st)
@@ -456,5 +462,5 @@ class HybridMatcher(BaseEstimator):  # type: ignore[misc]
         else:
             ev = best_overlap(texts or [], snippets, self.lexical_.idf) if snippets else 0
         terms = shared_terms(texts, snippets, self.lexical_.idf) if texts is not None else ()
-        scores = {name: float(v[i]) for name, v in channels.items() if name != "dense_window_mean"}
+        scores = {name: float(v[i]) for name, v in channels.items() if name not in ("dense_window_mean", "dense_first")}
         return Hit(i, score, snippets[ev] if snippets else "", ev, terms, scores)
