@@ -95,6 +95,8 @@ class ChannelScoring:
             channels["dense"], sims, window_mean = self._dense_channel(q, formula, dense_pool, keep)
         cand, final = self._fuse(channels, allowed, n_cand, method)
         if formula and self.prf_docs > 0 and self.prf_weight > 0 and cand.shape[0] and sims is not None:
+            if method == "learned":  # the question's own reading: a feature, its candidates and a fallback order
+                channels["dense_first"] = channels["dense"]
             q = self._feedback(q, sims, cand[np.argsort(-final, kind="stable")[: self.prf_docs]])
             channels["dense"], sims, window_mean = self._dense_channel(q, True, dense_pool, cand)
             cand, final = self._fuse(channels, allowed, n_cand, method)
@@ -120,6 +122,9 @@ class ChannelScoring:
         if method == "dense":
             return dense_rank, channels["dense"][dense_rank].astype(np.float64)
         cand = np.union1d(lex_rank, dense_rank)
+        if "dense_first" in channels:
+            first = channels["dense_first"]
+            cand = np.union1d(cand, top_k(first if allowed is None else np.where(allowed, first, -np.inf), n_cand))
         if method == "hybrid" or self.fusion == "rrf":
             return cand, rrf([lex_rank, dense_rank], self.n_items_, k=self.rrf_k)[cand]
         return cand, convex([channels["lexical"], channels["dense"]], cand, [self.alpha, 1.0 - self.alpha])

@@ -37,6 +37,8 @@ FEATURES = (
     "kind_person",
     "kind_funding",
     "reciprocity",  # how well the item's needs match what the asker offers (0 without)
+    "dense_first",  # best-snippet cosine to the question itself, before the feedback pass moved it
+    "dense_first_rank",
 )
 
 
@@ -57,6 +59,7 @@ class RankContext:
     query_words: int
     query_windows: int
     reciprocity: np.ndarray | None = None
+    dense_first: np.ndarray | None = None  # before feedback (``dense`` when there was none)
 
 
 def _rank_of(values: np.ndarray) -> np.ndarray:
@@ -87,6 +90,7 @@ def candidate_features(ctx: RankContext) -> np.ndarray:
     lex_top10 = set(c[np.argsort(-lex, kind="stable")[:10]].tolist())
     dense_top10 = set(c[np.argsort(-dense, kind="stable")[:10]].tolist())
     title = _finite(ctx.title[c], 0.0)
+    first = dense if ctx.dense_first is None else _finite(ctx.dense_first[c], -1.0)
     kinds = ctx.kinds[c]
     cols = {
         "lexical_share": lex / top_lex if top_lex > 0 else np.zeros(n),
@@ -110,6 +114,8 @@ def candidate_features(ctx: RankContext) -> np.ndarray:
         "kind_person": np.isin(kinds, ("person", "researcher")).astype(np.float64),
         "kind_funding": (kinds == "funding_stream").astype(np.float64),
         "reciprocity": np.zeros(n) if ctx.reciprocity is None else _finite(ctx.reciprocity[c], 0.0),
+        "dense_first": first,
+        "dense_first_rank": _rank_of(first),
     }
     return np.column_stack([cols[f] for f in FEATURES])
 

@@ -38,7 +38,7 @@ def make_hit(
     else:
         ev = best_overlap(texts or [], snippets, idf) if snippets else 0
     terms = shared_terms(texts, snippets, idf) if texts is not None else ()
-    scores = {name: float(v[i]) for name, v in channels.items() if name != "dense_window_mean"}
+    scores = {name: float(v[i]) for name, v in channels.items() if name not in ("dense_window_mean", "dense_first")}
     return Hit(i, score, snippets[ev] if snippets else "", ev, terms, scores)
 
 

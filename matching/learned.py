@@ -9,11 +9,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from matching.fallback import channel_scores, question_features
 from matching.features import RankContext, candidate_features
 from matching.lexical import coverage
 from matching.scoring import item_rows, pool_top2
 
-__all__ = ["Scored", "rank_context", "learned_scores"]
+__all__ = ["Scored", "rank_context", "learned_scores", "fallback_channel"]
 
 
 class Scored(NamedTuple):
@@ -48,11 +49,25 @@ def rank_context(matcher: Any, st: Scored) -> RankContext:
         dense_second=second, fused=st.fused, coverage=coverage(matcher.lexical_, st.terms), title=title,
         item_terms=matcher.lexical_.doc_lengths_, kinds=matcher.kinds_, query_words=len(st.subject.split()),
         query_windows=st.n_windows, reciprocity=st.channels.get("reciprocity"),
+        dense_first=st.channels.get("dense_first"),
     )
 
 
-def learned_scores(ranker: Any, matcher: Any, st: Scored) -> np.ndarray:
-    """The ranker's score of each of ``st``'s candidates (the formula's when there are none)."""
+def learned_scores(ranker: Any, matcher: Any, st: Scored) -> tuple[np.ndarray, str | None]:
+    """The ranker's score of each of ``st``'s candidates (the formula's when there are none), and the channel
+    whose order replaced them when the ranker's gate (``matching.fallback``) says it cannot beat it."""
     if st.cand.shape[0] == 0:
-        return st.final
-    return np.asarray(ranker.predict(candidate_features(rank_context(matcher, st))), dtype=np.float64)
+        return st.final, None
+    X = candidate_features(rank_context(matcher, st))
+    scores = np.asarray(ranker.predict(X), dtype=np.float64)
+    channel = fallback_channel(ranker, X, scores)
+    return (scores, None) if channel is None else (channel_scores(X, channel), channel)
+
+
+def fallback_channel(ranker: Any, X: np.ndarray, scores: np.ndarray) -> str | None:
+    """The channel whose order the ranker's gate prefers for this question (``None``: the ranker's own, or
+    a ranker without a gate)."""
+    gate = getattr(ranker, "gate_", None)
+    if gate is None or X.shape[0] == 0:
+        return None
+    return gate.choose(question_features(X, scores)[None, :])[0]  # type: ignore[no-any-return]

@@ -265,14 +265,15 @@ class HybridMatcher(ChannelScoring, BaseEstimator):  # type: ignore[misc]
             return []
         st = self._score(query, max(self.candidates, k), allowed, method, query_vector, dense_pool, asker_offer)
         cand, final = st.cand, st.final
+        fallback = None
         if method == "learned":
-            final = self._learned(st)
+            final, fallback = self._learned(st)
         if adjust is not None and cand.shape[0]:
             final = np.asarray(adjust(cand, final), dtype=np.float64)
         order = np.lexsort((cand, -final))
         cand, final = cand[order], final[order]
         picks = np.arange(min(k, cand.shape[0]))
-        if method in FORMULA and diversify and self.mmr_lambda > 0 and cand.shape[0] > 1:
+        if method in FORMULA and diversify and fallback is None and self.mmr_lambda > 0 and cand.shape[0] > 1:
             picks = self._diversify(cand, final, k)
         texts = st.query_texts if explain else None
         return [make_hit(self.snippets_, self.offsets_, self.lexical_.idf, int(cand[p]), float(final[p]), st.channels,
@@ -294,7 +295,7 @@ class HybridMatcher(ChannelScoring, BaseEstimator):  # type: ignore[misc]
         """What the learned ranker reads about this question's candidates (``matching.features``)."""
         return rank_context(self, st)
 
-    def _learned(self, st: Scored) -> np.ndarray:
+    def _learned(self, st: Scored) -> tuple[np.ndarray, str | None]:
         if self.ranker is None:
             raise NotFittedError("method='learned' needs a fitted ranker (HybridMatcher(ranker=...))")
         return learned_scores(self.ranker, self, st)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.fallback import ChannelGate
 from matching.features import FEATURES
 from matching.ranker import LearnedRanker
 
@@ -21,7 +22,7 @@ __all__ = ["RankerFileError", "DEFAULT_RANKER", "save_ranker", "load_ranker", "f
 
 #: The default model shipped with the package (trained by ``scripts/train_ranker.py`` on the shared sets).
 DEFAULT_RANKER = Path(__file__).resolve().parent / "data" / "ranker-default.json"
-FORMAT = 1
+FORMAT = 2  # 2: dense_first features and the per-question fallback gate
 
 
 class RankerFileError(ValueError):
@@ -50,6 +51,7 @@ def save_ranker(ranker: LearnedRanker, path: Path, *, meta: dict[str, Any] | Non
         "mean": ranker.mean_.tolist(),
         "scale": ranker.scale_.tolist(),
         "coef": ranker.coef_.tolist(),
+        "gate": gate.to_dict() if (gate := getattr(ranker, "gate_", None)) is not None else None,
         "meta": meta or {},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,9 +76,14 @@ def load_ranker(path: Path = DEFAULT_RANKER) -> tuple[LearnedRanker, dict[str, A
         raise RankerFileError(f"{path}: checksum mismatch (the file was changed or truncated)")
     if doc.get("format") != FORMAT or doc.get("features") != list(FEATURES):
         raise RankerFileError(f"{path}: made for other features or format {doc.get('format')!r}; retrain it")
-    ranker = LearnedRanker(**doc["params"])
+    ranker = LearnedRanker(**{**doc["params"], "ignore": tuple(doc["params"].get("ignore", ()))})
     ranker.mean_ = np.asarray(doc["mean"], dtype=np.float64)
     ranker.scale_ = np.asarray(doc["scale"], dtype=np.float64)
     ranker.coef_ = np.asarray(doc["coef"], dtype=np.float64)
     ranker.n_features_in_ = len(FEATURES)
+    if doc.get("gate") is not None:
+        try:
+            ranker.gate_ = ChannelGate.from_dict(doc["gate"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RankerFileError(f"{path}: unusable fallback gate ({exc}); retrain it") from None
     return ranker, dict(doc.get("meta", {}))

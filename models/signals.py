@@ -8,6 +8,7 @@ its figures; one per workspace is active.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.activity import MatchFeedback, Question, SavedMatch, ShownSuggestion
 from models.base import Base, utcnow
-from models.intros import Introduction, IntroOutcome
+from models.directory import Need
+from models.intros import ACCEPTED, Introduction, IntroOutcome
 
 
 class RankerModel(Base):
@@ -96,7 +98,8 @@ class SignalRepository:
         return [ShownRow(*row) for row in self.session.execute(q)]
 
     def actions(self, question_ids: Sequence[str]) -> list[Action]:
-        """Saves, dismissals, introductions and outcomes tied to these answers."""
+        """Saves, dismissals, introductions and outcomes tied to these answers (an outcome: an introduction
+        reported as met or further, or one made on a need its owner then marked fulfilled)."""
         out: list[Action] = []
         for chunk in (list(question_ids[i : i + 500]) for i in range(0, len(question_ids), 500)):
             out += [Action(str(q), r, "saved") for q, r in self.session.execute(
@@ -108,9 +111,16 @@ class SignalRepository:
                 select(Introduction.id, Introduction.query_id, Introduction.target_ref, Introduction.state)
                 .where(Introduction.query_id.in_(chunk)))
             by_id: dict[int, tuple[str, str]] = {}
+            on_needs: dict[str, list[tuple[str, str]]] = defaultdict(list)
             for iid, q, r, state in intros:
                 by_id[iid] = (str(q), r)
                 out.append(Action(str(q), r, _INTRO_STATES.get(state, "intro_requested")))
+                if state == ACCEPTED and r.startswith("need:"):
+                    on_needs[r.removeprefix("need:")].append((str(q), r))
+            if on_needs:  # a need its owner marked fulfilled is an outcome of every introduction made on it
+                met = self.session.scalars(select(Need.external_id).where(
+                    Need.external_id.in_(list(on_needs)), Need.status == "fulfilled"))
+                out += [Action(q, r, "outcome") for ext in met for q, r in on_needs[ext]]
             if by_id:
                 done = self.session.execute(
                     select(IntroOutcome.introduction_id).where(

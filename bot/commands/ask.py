@@ -9,10 +9,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bot.bootstrap import Container, bootstrap
 from bot.config import ConfigError, Settings
 from bot.core import texts
+from bot.core.ask.feedback import ActivityRepository
+from bot.core.ask.why import Why, why_text
 from bot.core.directory.intents import ALL_KINDS
 from bot.core.directory.ranking import load_configured_ranker
 from bot.core.errors import UserFacingError
@@ -109,29 +112,34 @@ def ask_command(
         else:
             errors.print(exc.message, highlight=False, markup=False)
         raise typer.Exit(1) from None
-    why = _explain(container, text, reply) if explain else {}
+    why = _explain(container, text, reply, user) if explain else {}
     if as_json:
         data = reply_to_dict(reply)
         if explain:
-            data["explain"] = {ref: dict(parts[:EXPLAIN_TOP]) for ref, parts in why.items()}
+            data["explain"] = {ref: dict(w.ranker[:EXPLAIN_TOP]) for ref, w in why.items()}
+            data["explain_personal"] = {ref: dict(w.personal[:EXPLAIN_TOP]) for ref, w in why.items() if w.personal}
+            data["explain_fallback"] = next((w.fallback for w in why.values()), None)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         render(console, reply)
-        for ref, parts in why.items():
-            shown = ", ".join(f"{name} {value:+.3f}" for name, value in parts[:EXPLAIN_TOP])
-            console.print(f"[dim]{ref}: {shown}[/dim]", highlight=False)
+        for w in why.values():
+            console.print(f"[dim]{escape(why_text(w, EXPLAIN_TOP))}[/dim]", highlight=False)
 
 
 EXPLAIN_TOP = 5
 
 
-def _explain(container: Container, text: str, reply: Reply) -> dict[str, list[tuple[str, float]]]:
-    """The learned ranker's view of each suggestion (the shipped model when the formula answered)."""
+def _explain(container: Container, text: str, reply: Reply, user: str) -> dict[str, Why]:
+    """The learned ranker's view of each suggestion (the shipped model when the formula answered), and the
+    member-signal model's when this asker's answers are personalised."""
     ranker = container.catalog.ranker or load_configured_ranker("learned", container.settings.ranker_path)
     if ranker is None:
         errors.print("no learned ranker could be loaded: nothing to explain", highlight=False)
         return {}
-    return container.catalog.explain(text, [s.ref for s in reply.suggestions], ranker)
+    with container.ask.sessions() as s:
+        asker = ActivityRepository(s).identify("terminal", "local", user)
+    return container.catalog.explain(text, [s.ref for s in reply.suggestions], ranker,
+                                     container.ask.personal_of(asker))
 
 
 def chat(container: Container, *, user: str = "local") -> None:

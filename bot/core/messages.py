@@ -82,3 +82,15 @@ class ActionRequest:
     query_id: str | None = None
     conversation_id: str | None = None
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class Why:
+    """One suggestion's explanation."""
+
+    ref: str
+    name: str
+    ranker: list[tuple[str, float]] = field(default_factory=list)  # largest |contribution| first
+    fallback: str | None = None  # the channel whose order answered the question, when the ranker's did not
+    personal: list[tuple[str, float]] = field(default_factory=list)  # the member-signal model's, when it applied
+    personal_version: int | None = None

@@ -81,3 +81,15 @@ KIND_LABELS: dict[str, str] = {
     "funding_stream": "funding stream",
     "need": "member need",
 }
+
+# Staff's "why" (``bot.core.ask.why``).
+WHY_HEADER = "Why {name} ({ref}):"
+WHY_FALLBACK = "The ranker could not beat one channel on this question, so the {channel} channel's order answered it."
+WHY_RANKER = "Learned ranker: {parts}"
+WHY_NO_RANKER = "Learned ranker: this item was not among its candidates (or no ranker is loaded)."
+WHY_PERSONAL = "Member signals (model v{version}): {parts}"
+WHY_USAGE = ("`why <number or ref>`: why a suggestion of your last answer ranked where it did (staff only), "
+             "e.g. `why 2` or `why org:acme`.")
+WHY_NO_ANSWER = "Ask a question first: `why` explains a suggestion of your last answer."
+WHY_NOT_SHOWN = "{ref} was not in your last answer (it had {count} suggestions)."
+WHY_STAFF_ONLY = "Sorry, `why` is for the cluster staff only."

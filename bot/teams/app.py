@@ -29,7 +29,7 @@ from microsoft_agents.hosting.fastapi import CloudAdapter, jwt_authorization_dec
 
 from bot.config import ConfigError, Settings
 from bot.container import Container
-from bot.teams import dashboard, handlers, home, privacy, staff
+from bot.teams import dashboard, handlers, home, privacy, staff, why
 from bot.teams.accounts import TeamsAccounts
 from bot.teams.proactive import RetryPolicy, TeamsSender
 from bot.teams.render import text_activity
@@ -116,6 +116,7 @@ def build_teams(
     handlers.register(agent, container, accounts, sender)
     privacy.register(agent, container)  # "my data", "forget me", "visibility": ahead of the question route
     dashboard.register(agent, container)  # staff: "dashboard" (a signed link), "stats" (charts)
+    why.register(agent, container)  # staff: "why 2", a suggestion's top feature contributions
     staff.register(agent, container)  # staff: review buttons on suggested introductions, "suggest intros"
     home.register(agent, container)  # "home" (the member's sections as a card, with its buttons), "digest ..."
     return TeamsRuntime(agent, adapter, connections.get_default_connection_configuration(), accounts, sender)

@@ -243,6 +243,18 @@ class AskService:
         )
         return self._answer(asker, intent, f"more like {ref}", found, texts.MORE_LIKE_ANSWER.format(title=title))
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._sessions
+
+    def why(self, platform: str, workspace_id: str, user_id: str, arg: str, *, staff: bool) -> Reply:
+        """Staff's ``why <number or ref>`` on their last answer (``bot.core.ask.why``)."""
+        from bot.core.ask.why import explain_last  # why reads the ask service: imported on use, no cycle
+        return explain_last(self, platform, workspace_id, user_id, arg, staff=staff)
+
+    def personal_of(self, asker: Asker) -> Personal | None:
+        return self._personal(asker)
+
     def _personal(self, asker: Asker) -> Personal | None:
         """The asker's signals, when their workspace has a kept model (``bot.core.signals.service``)."""
         if self._signals is None:

@@ -24,10 +24,12 @@ from bot.core.directory.intents import DEFAULT_KINDS, REF_RE, Filters
 from bot.core.directory.profiles import Profile
 from bot.core.directory.results import candidate_mask, profile_windows, to_suggestions
 from bot.core.directory.snapshot import Snapshot
-from bot.core.messages import Suggestion
+from bot.core.messages import Suggestion, Why
 from bot.core.signals.personalise import Personal, adjuster
+from bot.core.signals.personalise import contributions as personal_contributions
 from matching.embeddings import Embedder
 from matching.features import FEATURES
+from matching.learned import fallback_channel
 from matching.matcher import HybridMatcher
 from matching.ranker import LearnedRanker
 from models.repositories import DirectoryRepository
@@ -265,18 +267,36 @@ class Catalog:
         """The learned ranker answers use (``RANKER=learned``), or ``None`` for the formula."""
         return self._current().matcher.ranker  # type: ignore[return-value]
 
-    def explain(self, text: str, refs: Sequence[str], ranker: LearnedRanker) -> dict[str, list[tuple[str, float]]]:
-        """Each of ``refs``' feature contributions to its learned score for ``text``, largest first (staff and
-        ``ask --explain``; members see the evidence sentence instead). Refs outside the candidates are left out."""
+    def explain(self, text: str, refs: Sequence[str], ranker: LearnedRanker | None,
+                personal: Personal | None = None) -> dict[str, Why]:
+        """Why each of ``refs`` ranks where it does for ``text`` (staff and ``ask --explain``; members see the
+        evidence sentence instead): the learned ranker's feature contributions, largest first, the channel
+        its fallback used, and the member-signal model's contributions when ``personal`` applies."""
         snap = self._current()
-        cand, X = snap.matcher.features(text, mask=candidate_mask(snap, None, None, None, (), True))
+        mask = candidate_mask(snap, None, None, None, (), True)
+        cand, X = snap.matcher.features(text, mask=mask)
         row = {int(i): r for r, i in enumerate(cand)}
-        out: dict[str, list[tuple[str, float]]] = {}
+        fallback = fallback_channel(ranker, X, ranker.predict(X)) if ranker is not None and X.shape[0] else None
+        mine: dict[int, list[tuple[str, float]]] = {}
+        if personal is not None:
+            seen: dict[str, np.ndarray] = {}
+
+            def capture(c: np.ndarray, final: np.ndarray) -> np.ndarray:
+                seen["cand"], seen["final"] = c, final
+                return final
+
+            snap.matcher.rank(text, k=1, mask=mask, method=_method(snap), adjust=capture, explain=False)
+            if seen:
+                mine = personal_contributions(snap, personal, seen["cand"], seen["final"])
+        out: dict[str, Why] = {}
         for ref in refs:
             i = snap.index_of.get(ref)
-            if i is None or i not in row:
+            if i is None:
                 continue
-            parts = ranker.contributions(X[row[i] : row[i] + 1])[0]
-            order = np.argsort(-np.abs(parts))
-            out[ref] = [(FEATURES[j], round(float(parts[j]), 4)) for j in order]
+            parts: list[tuple[str, float]] = []
+            if ranker is not None and i in row:
+                values = ranker.contributions(X[row[i] : row[i] + 1])[0]
+                parts = [(FEATURES[j], round(float(values[j]), 4)) for j in np.argsort(-np.abs(values))]
+            out[ref] = Why(ref, snap.profiles[i].title, parts, fallback, mine.get(i, []),
+                           personal.version if personal is not None and i in mine else None)
         return out

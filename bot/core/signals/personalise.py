@@ -15,9 +15,9 @@ import numpy as np
 
 from matching.diversity import item_centroids
 from matching.matcher import Adjust, HybridMatcher
-from matching.personal import History, PersonalRanker, personal_features, rescale
+from matching.personal import PERSONAL_FEATURES, History, PersonalRanker, personal_features, rescale
 
-__all__ = ["Personal", "adjuster", "centroids"]
+__all__ = ["Personal", "adjuster", "centroids", "contributions"]
 
 
 class _Indexed(Protocol):  # the parts of a catalog snapshot read here
@@ -56,20 +56,36 @@ def centroids(snap: _Indexed, refs: Sequence[str]) -> np.ndarray:
 RERANK_DEPTH = 30
 
 
+def _head(snap: _Indexed, personal: Personal, cand: np.ndarray, final: np.ndarray, depth: int
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``cand`` of the base order's top ``depth`` and their personal features."""
+    matcher = snap.matcher
+    head = np.argsort(-final, kind="stable")[:depth]
+    vecs = item_centroids(matcher.snippet_vectors_, matcher.offsets_, cand[head])
+    items = [snap.profiles[int(i)] for i in cand[head]]
+    X = personal_features(final[head], vecs, [p.kind for p in items], [p.province for p in items],
+                          [p.ref for p in items], personal.history)
+    return head, X
+
+
 def adjuster(snap: _Indexed, personal: Personal, depth: int = RERANK_DEPTH) -> Adjust:
     """The re-scoring of a question's candidates by ``personal``: the base order's top ``depth`` re-ordered
     within their own score range, the rest left as they were below them."""
-    matcher = snap.matcher
-    profiles = snap.profiles
 
     def adjust(cand: np.ndarray, final: np.ndarray) -> np.ndarray:
-        head = np.argsort(-final, kind="stable")[:depth]
-        vecs = item_centroids(matcher.snippet_vectors_, matcher.offsets_, cand[head])
-        items = [profiles[int(i)] for i in cand[head]]
-        X = personal_features(final[head], vecs, [p.kind for p in items], [p.province for p in items],
-                              [p.ref for p in items], personal.history)
+        head, X = _head(snap, personal, cand, final, depth)
         out = np.asarray(final, dtype=np.float64).copy()
         out[head] = rescale(personal.ranker.predict(X), final[head])
         return out
 
     return adjust
+
+
+def contributions(snap: _Indexed, personal: Personal, cand: np.ndarray, final: np.ndarray,
+                  depth: int = RERANK_DEPTH) -> dict[int, list[tuple[str, float]]]:
+    """Each re-ordered candidate's (item index) personal-model feature contributions, largest first: what
+    ``adjuster`` weighed for it (staff's "why", ``ask --explain``)."""
+    head, X = _head(snap, personal, cand, np.asarray(final, dtype=np.float64), depth)
+    parts = personal.ranker.contributions(X)
+    return {int(cand[h]): [(PERSONAL_FEATURES[j], round(float(row[j]), 4)) for j in np.argsort(-np.abs(row))]
+            for h, row in zip(head, parts, strict=True)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +12,15 @@ from bot.core.accounts.members import MembersService
 from bot.core.directory.catalog import Catalog
 from bot.core.errors import UserFacingError
 from bot.core.needs.service import NeedForm, NeedsService, parse_text
+from bot.core.signals.judgements import judgements
 from matching.embeddings import HashingEmbedder
-from models.directory import FundingStream, Need
+from matching.personal import GRADES
+from models.activity import Question, ShownSuggestion
+from models.directory import FundingStream, Need, Person
+from models.intros import ACCEPTED, Introduction
 from models.privacy import AuditEntry
 from models.repositories import DirectoryRepository
+from models.signals import SignalRepository
 
 TODAY = date(2027, 1, 10)
 
@@ -96,3 +101,32 @@ def test_only_the_poster_manages_a_need(needs: NeedsService, seeded: sessionmake
             call()
     with seeded() as s:
         assert s.scalars(select(Need.status)).one() == "open"
+
+
+def test_a_fulfilled_need_is_an_outcome_for_the_providers_introduced_on_it(
+    needs: NeedsService, seeded: sessionmaker[Session]
+) -> None:
+    """Lee (WeldCo) was shown Ana's need, asked to be introduced, both accepted; Ana marks it fulfilled."""
+    ref = needs.post("slack", "T1", "U1", NeedForm("Robotic welding cells", "For aluminium trays")).meta["need"]
+    with seeded.begin() as s:
+        ana, lee = (DirectoryRepository(s).get_by_external_id(Person, p) for p in ("p-ana", "p-lee"))
+        assert ana is not None and lee is not None
+        for qid, shown in (("q-lee", ref), ("q-lee-2", "org:acme")):
+            s.add(Question(id=qid, platform="slack", workspace_id="T1", user_id="U2", intent="search",
+                           text="who needs welding cells", result_refs=[shown]))
+            s.add(ShownSuggestion(question_id=qid, position=0, ref=shown, kind="need", province=None, score=0.5))
+            s.flush()
+            s.add(Introduction(a_person_id=lee.id, b_person_id=ana.id, state=ACCEPTED, target_ref=shown,
+                               a_ref="person:p-lee", b_ref="person:p-ana", query_id=qid, created_by="slack:T1:U2",
+                               expires_at=datetime(2027, 2, 1, tzinfo=UTC)))
+
+    def grades() -> dict[str, int]:
+        with seeded() as s:
+            repo = SignalRepository(s)
+            shown = repo.shown("slack", "T1")
+            return {j.question_id: j.grade for j in judgements(shown, repo.actions([r.question_id for r in shown]))}
+
+    assert grades() == {"q-lee": GRADES["intro_accepted"], "q-lee-2": GRADES["intro_accepted"]}
+    needs.command("slack", "T1", "U1", "need", f"fulfilled {ref}")
+    # Only the introduction made on the fulfilled need becomes an outcome.
+    assert grades() == {"q-lee": GRADES["outcome"], "q-lee-2": GRADES["intro_accepted"]}

@@ -593,6 +593,15 @@ def draft_saved(teams: Teams) -> None:
                               "sectors": "", "skills": ""}).startswith("Saved")
 
 
+def why_staff_only(teams: Teams) -> None:
+    """Staff see a suggestion's feature contributions; a member who types the same is refused."""
+    teams.say(STAFF, QUESTION)
+    assert "Learned ranker:" in teams.say(STAFF, "why 1")
+    teams.say(MARC, QUESTION)
+    answer = teams.say(MARC, "why 1")
+    assert "staff only" in answer and "Learned ranker" not in answer
+
+
 #: Slack entry point -> the Teams scenario that does the same.
 PARITY: dict[str, Callable[[Teams], None]] = {
     "event:message": ask_question, "/match <question>": ask_question, "event:app_mention": ask_in_a_channel,
@@ -608,6 +617,7 @@ PARITY: dict[str, Callable[[Teams], None]] = {
     t.STAFF_NOTE: staff_action(t.STAFF_NOTE, t.STAFF_NOTE_SAVED),
     "view:intro_note": staff_note_goes_with_the_introduction,
     "/match suggest-intros": suggest_intros, "/match stats": stats, "/match dashboard": dashboard_link,
+    "/match why": why_staff_only,
     "/match consortium": consortium,
     "/match pause": typed("pause", paused), "/match resume": typed("resume", resumed),
     "/match exclude": typed("exclude rivalweld", excluded), "/match include": typed("include rivalweld", included),
